@@ -1,0 +1,161 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ConfigError } from '../core/errors.js';
+import { Secret } from '../core/secret.js';
+import {
+  DEFAULT_API_URL,
+  DEFAULT_LAKE,
+  DEFAULT_MAX_POSTS,
+  DEFAULT_WAREHOUSE,
+  DEMO_QUERIES,
+  type Settings,
+} from './settings.js';
+
+/** Keys allowed in `tweetpipe.config.json`. Anything else is refused so typos do not pass silently. */
+const FILE_KEYS = ['apiUrl', 'lake', 'warehouse', 'queries', 'maxPosts', 'emulatorSeed'] as const;
+type FileConfig = Partial<Record<(typeof FILE_KEYS)[number], unknown>>;
+
+export interface LoadSettingsOptions {
+  /** Environment to read (default `process.env`). */
+  env?: NodeJS.ProcessEnv;
+  /** Folder that relative paths and the config file are resolved from (default cwd). */
+  cwd?: string;
+  /** Explicit config file; when absent, `tweetpipe.config.json` in `cwd` is used if it exists. */
+  configFile?: string;
+}
+
+/**
+ * Reads `tweetpipe.config.json` (optional) and the environment, validates everything,
+ * and fails fast with a `ConfigError` that names the offending setting.
+ * Environment variables win over the file.
+ */
+export function loadSettings(options: LoadSettingsOptions = {}): Settings {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const file = readConfigFile(options.configFile ?? env.TWEETPIPE_CONFIG, cwd);
+
+  const tokenValue = (env.X_BEARER_TOKEN ?? env.TWITTER_BEARER_TOKEN ?? '').trim();
+  const tokenName = env.X_BEARER_TOKEN !== undefined ? 'X_BEARER_TOKEN' : 'TWITTER_BEARER_TOKEN';
+  if (tokenValue !== '' && /\s/.test(tokenValue)) {
+    throw new ConfigError(tokenName, 'contains white space; paste the bearer token alone, without "Bearer "');
+  }
+  const bearerToken = tokenValue === '' ? undefined : new Secret(tokenValue);
+
+  const apiUrlRaw = pick(env.TWEETPIPE_X_API_URL, file.apiUrl, 'TWEETPIPE_X_API_URL') ?? DEFAULT_API_URL;
+  const apiUrl = validateHttpUrl(apiUrlRaw, 'TWEETPIPE_X_API_URL');
+  const lake = resolveLakeUri(pick(env.TWEETPIPE_LAKE, file.lake, 'TWEETPIPE_LAKE') ?? DEFAULT_LAKE, cwd);
+  const warehouse = resolveWarehouseUri(
+    pick(env.TWEETPIPE_WAREHOUSE, file.warehouse, 'TWEETPIPE_WAREHOUSE') ?? DEFAULT_WAREHOUSE,
+    cwd,
+  );
+
+  const useBundledEmulator = bearerToken === undefined && apiUrl === DEFAULT_API_URL;
+  let queries = readQueries(file.queries);
+  if (queries.length === 0 && useBundledEmulator) queries = DEMO_QUERIES;
+
+  const maxPosts = readPositiveInt(file.maxPosts, 'maxPosts (tweetpipe.config.json)') ?? DEFAULT_MAX_POSTS;
+  const emulatorSeed = readPositiveInt(file.emulatorSeed, 'emulatorSeed (tweetpipe.config.json)') ?? 42;
+
+  return { bearerToken, apiUrl, useBundledEmulator, lake, warehouse, queries, maxPosts, emulatorSeed };
+}
+
+function readConfigFile(explicit: string | undefined, cwd: string): FileConfig {
+  const file = explicit ? path.resolve(cwd, explicit) : path.join(cwd, 'tweetpipe.config.json');
+  if (!existsSync(file)) {
+    if (explicit) throw new ConfigError('TWEETPIPE_CONFIG', `config file ${file} does not exist`);
+    return {};
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(path.basename(file), `is not valid JSON (${(error as Error).message})`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError(path.basename(file), 'must hold a JSON object');
+  }
+  for (const key of Object.keys(parsed)) {
+    if (/token|secret|password/i.test(key)) {
+      throw new ConfigError(key, 'secrets do not belong in tweetpipe.config.json; set X_BEARER_TOKEN instead');
+    }
+    if (!(FILE_KEYS as readonly string[]).includes(key)) {
+      throw new ConfigError(key, `unknown setting in ${path.basename(file)} (known: ${FILE_KEYS.join(', ')})`);
+    }
+  }
+  return parsed as FileConfig;
+}
+
+function pick(envValue: string | undefined, fileValue: unknown, name: string): string | undefined {
+  if (envValue !== undefined && envValue.trim() !== '') return envValue.trim();
+  if (fileValue === undefined) return undefined;
+  if (typeof fileValue !== 'string' || fileValue.trim() === '') {
+    throw new ConfigError(name, 'must be a non-empty string');
+  }
+  return fileValue.trim();
+}
+
+function validateHttpUrl(raw: string, name: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `"${raw}" is not a URL (expected e.g. ${DEFAULT_API_URL})`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ConfigError(name, `must be an http(s) URL, got ${url.protocol}`);
+  }
+  if (url.username || url.password) throw new ConfigError(name, 'must not contain credentials');
+  return raw.replace(/\/+$/, '');
+}
+
+/** Turns `file://./x` and plain paths into an absolute `file://` URI. */
+function resolveLakeUri(raw: string, cwd: string): string {
+  if (raw.startsWith('s3://')) {
+    throw new ConfigError('TWEETPIPE_LAKE', 's3:// lakes are not available in this version yet; use file://PATH');
+  }
+  const local = stripScheme(raw, 'file://', 'TWEETPIPE_LAKE', 'file://PATH or s3://BUCKET/PREFIX');
+  return pathToFileURL(path.resolve(cwd, local)).href;
+}
+
+function resolveWarehouseUri(raw: string, cwd: string): string {
+  if (/^(postgres|postgresql|redshift|redshift-data):\/\//.test(raw)) {
+    throw new ConfigError('TWEETPIPE_WAREHOUSE', `${raw.split(':')[0]} warehouses are not available in this version yet; use duckdb://PATH`);
+  }
+  const local = stripScheme(raw, 'duckdb://', 'TWEETPIPE_WAREHOUSE', 'duckdb://PATH');
+  return `duckdb://${path.resolve(cwd, local)}`;
+}
+
+function stripScheme(raw: string, scheme: string, name: string, expected: string): string {
+  if (raw.startsWith(scheme)) {
+    const rest = raw.slice(scheme.length);
+    if (rest === '') throw new ConfigError(name, `has no path (expected ${expected})`);
+    return decodeURIComponent(rest);
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) {
+    throw new ConfigError(name, `unsupported scheme in "${raw}" (expected ${expected})`);
+  }
+  return raw;
+}
+
+function readQueries(value: unknown): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || value.some((q) => typeof q !== 'string' || q.trim() === '')) {
+    throw new ConfigError('queries (tweetpipe.config.json)', 'must be an array of non-empty strings');
+  }
+  return value.map((q: string) => q.trim());
+}
+
+function readPositiveInt(value: unknown, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+    throw new ConfigError(name, 'must be a positive whole number');
+  }
+  return value;
+}
+
+/** Parses a CLI integer option, naming the flag when it is invalid. */
+export function parsePositiveInt(raw: string, flag: string): number {
+  if (!/^\d+$/.test(raw) || Number(raw) <= 0) throw new ConfigError(flag, `must be a positive whole number, got "${raw}"`);
+  return Number(raw);
+}

@@ -1,0 +1,49 @@
+/**
+ * Errors typed by what the caller should do next (see architecture.md, principle 6):
+ * - `RetryableError`: try again later (429, 5xx, network).
+ * - `FatalError` and subclasses: stop and tell the user what to fix.
+ * - `QuarantineError`: one record is bad; put it in quarantine and carry on.
+ * Only the CLI entry turns these into exit codes and one-line messages.
+ */
+export class TweetpipeError extends Error {
+  /** Process exit code the CLI uses for this error. */
+  readonly exitCode: number = 1;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Something the user must fix; retrying will not help. */
+export class FatalError extends TweetpipeError {}
+
+/** A setting is missing or invalid. The message names the setting. */
+export class ConfigError extends FatalError {
+  override readonly exitCode = 2;
+  constructor(
+    readonly setting: string,
+    problem: string,
+  ) {
+    super(`${setting}: ${problem}`);
+  }
+}
+
+/** The API refused our credentials (401/403) or our account is capped. */
+export class AuthError extends FatalError {
+  override readonly exitCode = 3;
+}
+
+/** A transient failure: the same call may succeed later. */
+export class RetryableError extends TweetpipeError {
+  constructor(
+    message: string,
+    /** Earliest time (epoch ms) worth trying again, when the server said so. */
+    readonly retryAt?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** One record cannot be used; it goes to quarantine with this reason. */
+export class QuarantineError extends TweetpipeError {}

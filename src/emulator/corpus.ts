@@ -242,7 +242,8 @@ function makeUser(seed: number, index: number): CorpusUser {
   const verifiedType = r.pick(['none', 'none', 'none', 'blue', 'business', 'government'] as const);
   return {
     index,
-    id: snowflakeId(createdMs, index),
+    // Accounts from before the snowflake epoch (Nov 2010) have small sequential IDs, as on X.
+    id: createdMs < 1288834974657 ? String(12_000_000 + index * 7_919) : snowflakeId(createdMs, index),
     username,
     name: `${r.pick(FIRST_NAMES[lang])} ${r.chance(0.3) ? r.pick(EMOJI) : ''}`.trim(),
     lang,

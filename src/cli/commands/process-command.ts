@@ -1,0 +1,32 @@
+import type { Command } from 'commander';
+import { processPending, type ProcessSummary } from '../../process/index.js';
+import { counts, label, n } from '../format.js';
+import { recordRun, type StageContext, stageContext } from '../stage-context.js';
+
+/** Processes every pending landing batch and prints rows per table. */
+export async function runProcess(ctx: StageContext): Promise<ProcessSummary> {
+  const started = new Date();
+  const summary = await processPending(ctx.settings, ctx.lake, { progress: ctx.progress });
+  await recordRun(ctx.lake, 'process', started, summary);
+  ctx.progress.clear();
+  if (summary.batches === 0) {
+    console.log(`${label('process')} nothing new to process`);
+    return summary;
+  }
+  console.log(
+    `${label('process')} ${n(summary.batches)} ${summary.batches === 1 ? 'batch' : 'batches'}, ${n(summary.posts_read)} posts read, ` +
+      `${n(summary.duplicates)} duplicates removed, ${n(summary.quarantined)} rows quarantined`,
+  );
+  console.log(`${label('')}   ${counts(summary.rows)}`);
+  return summary;
+}
+
+export function registerProcess(program: Command): void {
+  program
+    .command('process')
+    .description('Turn new landing batches into the processed Parquet tables (DuckDB, in-process)')
+    .addHelpText('after', '\nBad records go to quarantine/process/<batch_id>/ with their reason; the rest of the batch is processed.')
+    .action(async (_flags: unknown, cmd: Command) => {
+      await runProcess(await stageContext(cmd.optsWithGlobals()));
+    });
+}

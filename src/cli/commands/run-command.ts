@@ -1,0 +1,31 @@
+import type { Command } from 'commander';
+import { openWarehouse } from '../../load/index.js';
+import { warehouseAnswers } from '../warehouse-answers.js';
+import { collectValues, runCollect, type CollectFlags } from './collect-command.js';
+import { runLoad } from './load-command.js';
+import { runProcess } from './process-command.js';
+import { stageContext } from '../stage-context.js';
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description('Collect, then process, then load; finishes whatever an earlier run left half done')
+    .option('-q, --query <query>', 'search query (repeatable; replaces the queries of the config file)', collectValues, undefined)
+    .option('--max-posts <n>', 'stop collecting after about N posts in this run (default 10000)')
+    .action(async (flags: CollectFlags, cmd: Command) => {
+      const ctx = await stageContext(cmd.optsWithGlobals());
+      await runCollect(ctx, flags);
+      await runProcess(ctx);
+      await runLoad(ctx);
+      const warehouse = await openWarehouse(ctx.settings.warehouse);
+      try {
+        console.log('');
+        for (const line of await warehouseAnswers(warehouse)) console.log(line);
+      } finally {
+        await warehouse.close();
+      }
+      const file = ctx.settings.warehouse.replace(/^duckdb:\/\//, '');
+      console.log(`\nWarehouse: ${file}`);
+      console.log('Next: run it again to collect only new posts, or `npx tweetpipe status` to see every zone.');
+    });
+}

@@ -1,0 +1,78 @@
+import { existsSync } from 'node:fs';
+import type { Command } from 'commander';
+import type { QueryCheckpoint } from '../../collect/checkpoint.js';
+import { getJson } from '../../lake/lake.js';
+import { QUARANTINE, STATE } from '../../lake/zones.js';
+import { listProcessedManifests, openWarehouse } from '../../load/index.js';
+import { listLandingBatches } from '../../process/index.js';
+import { STAR_TABLES } from '../../load/star-schema.js';
+import { counts, n } from '../format.js';
+import { type StageContext, stageContext } from '../stage-context.js';
+
+/** Prints what each zone holds, the checkpoints, the warehouse and the last runs. */
+export async function printStatus(ctx: StageContext): Promise<void> {
+  const { lake, settings } = ctx;
+  const landing = await listLandingBatches(lake);
+  const processed = await listProcessedManifests(lake);
+  const processedIds = new Set(processed.map((p) => p.manifest.batch_id));
+  const pending = landing.filter((b) => !processedIds.has(b.manifest.batch_id)).length;
+  const rows: Record<string, number> = {};
+  for (const { manifest } of processed) for (const [t, v] of Object.entries(manifest.rows)) rows[t] = (rows[t] ?? 0) + v;
+  const quarantined = processed.reduce((s, p) => s + p.manifest.quarantined, 0);
+  const quarantineObjects = await lake.list(`${QUARANTINE}/`);
+
+  console.log(`Lake        ${lake.uri}`);
+  console.log(
+    `  landing     ${n(landing.length)} batches, ${n(landing.reduce((s, b) => s + b.manifest.posts, 0))} posts` +
+      (pending ? ` (${n(pending)} not processed yet)` : ''),
+  );
+  console.log(`  processed   ${n(processed.length)} batches${processed.length ? `: ${counts(rows)}` : ''}`);
+  console.log(`  quarantine  ${n(quarantined)} records in ${n(quarantineObjects.length)} files`);
+
+  console.log('Checkpoints');
+  const cps = (await lake.list(`${STATE}/checkpoints/`)).filter((o) => o.key.endsWith('.json'));
+  if (cps.length === 0) console.log('  (none yet)');
+  for (const { key } of cps) {
+    const cp = await getJson<QueryCheckpoint>(lake, key);
+    if (!cp) continue;
+    const last = cp.last_batch ? `last batch ${cp.last_batch.batch_id} (${n(cp.last_batch.posts)} posts)` : 'no batch yet';
+    const open = cp.open ? `; interrupted pagination: ${n(cp.open.pages)} pages landed, resumes on the next run` : '';
+    console.log(`  "${cp.query}": since_id ${cp.since_id ?? '-'}, ${last}${open}`);
+  }
+
+  const file = settings.warehouse.replace(/^duckdb:\/\//, '');
+  if (settings.warehouse.startsWith('duckdb://') && !existsSync(file)) {
+    console.log(`Warehouse   ${settings.warehouse}: not created yet (run \`tweetpipe load\`)`);
+  } else {
+    const warehouse = await openWarehouse(settings.warehouse);
+    try {
+      await warehouse.migrate();
+      const loaded = await warehouse.loadedBatches();
+      const tableRows: Record<string, number> = {};
+      for (const t of [...STAR_TABLES.map((s) => s.name), 'dim_date']) {
+        tableRows[t] = Number((await warehouse.query(`SELECT count(*) AS c FROM "${t}"`))[0]?.c ?? 0);
+      }
+      console.log(`Warehouse   ${settings.warehouse}: ${n(loaded.size)} batches loaded`);
+      console.log(`  ${counts(tableRows) || 'empty'}`);
+    } finally {
+      await warehouse.close();
+    }
+  }
+
+  console.log('Last runs');
+  for (const stage of ['collect', 'process', 'load']) {
+    const runs = await lake.list(`${STATE}/runs/${stage}/`);
+    const last = runs[runs.length - 1];
+    const run = last ? await getJson<{ finished_at: string; summary: Record<string, unknown> }>(lake, last.key) : undefined;
+    console.log(`  ${stage.padEnd(8)} ${run ? `${run.finished_at} (${n(runs.length)} runs)` : 'never'}`);
+  }
+}
+
+export function registerStatus(program: Command): void {
+  program
+    .command('status')
+    .description('Show what each zone holds, the checkpoints, the warehouse and the last runs')
+    .action(async (_flags: unknown, cmd: Command) => {
+      await printStatus(await stageContext(cmd.optsWithGlobals()));
+    });
+}

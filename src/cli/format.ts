@@ -1,0 +1,17 @@
+/** 12345 → "12,345". */
+export function n(value: number | bigint | unknown): string {
+  return Number(value ?? 0).toLocaleString('en-US');
+}
+
+/** "a 1 · b 2" for non-zero entries, in the given order. */
+export function counts(record: Record<string, number>): string {
+  return Object.entries(record)
+    .filter(([, v]) => v > 0)
+    .map(([k, v]) => `${k} ${n(v)}`)
+    .join(' · ');
+}
+
+/** Pads a stage label so the summary lines align. */
+export function label(name: string): string {
+  return name.padEnd(9);
+}

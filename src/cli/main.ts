@@ -1,0 +1,52 @@
+import { Command, CommanderError } from 'commander';
+import { TweetpipeError } from '../core/errors.js';
+import { redactSecrets } from '../core/secret.js';
+import { registerCollect } from './commands/collect-command.js';
+import { registerEmulator } from './commands/emulator-command.js';
+import { registerLoad } from './commands/load-command.js';
+import { registerProcess } from './commands/process-command.js';
+import { registerRun } from './commands/run-command.js';
+import { registerStatus } from './commands/status-command.js';
+
+const program = new Command('tweetpipe')
+  .description('Collect posts from X API v2 into a lake, process them to Parquet, load a star schema.')
+  .option('-c, --config <file>', 'config file (default: ./tweetpipe.config.json when present)')
+  .option('-v, --verbose', 'show stack traces on errors')
+  .addHelpText(
+    'after',
+    `
+Settings (environment wins over the config file):
+  X_BEARER_TOKEN        bearer token (TWITTER_BEARER_TOKEN also accepted); never put it in a file
+  TWEETPIPE_X_API_URL   default https://api.x.com; without a token the bundled emulator is used
+  TWEETPIPE_LAKE        default file://./data/lake
+  TWEETPIPE_WAREHOUSE   default duckdb://./data/warehouse.duckdb`,
+  )
+  .showHelpAfterError()
+  .exitOverride();
+
+registerRun(program);
+registerCollect(program);
+registerProcess(program);
+registerLoad(program);
+registerStatus(program);
+registerEmulator(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  process.exitCode = exitCodeFor(error);
+}
+
+function exitCodeFor(error: unknown): number {
+  if (error instanceof CommanderError) return error.exitCode;
+  const verbose = process.argv.includes('--verbose') || process.argv.includes('-v');
+  if (error instanceof TweetpipeError) {
+    process.stderr.write(`\ntweetpipe: ${redactSecrets(error.message)}\n`);
+    if (verbose && error.stack) process.stderr.write(`${redactSecrets(error.stack)}\n`);
+    return error.exitCode;
+  }
+  const e = error as Error;
+  process.stderr.write(`\ntweetpipe: unexpected error: ${redactSecrets(e?.message ?? String(error))}\n`);
+  if (e?.stack) process.stderr.write(verbose ? `${redactSecrets(e.stack)}\n` : '(run again with --verbose for the stack trace)\n');
+  return 1;
+}

@@ -1,0 +1,111 @@
+import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FatalError } from '../../core/errors.js';
+import type { Lake, LakeObject, LocalCopy } from '../lake.js';
+
+const TMP_DIR = '_tmp';
+
+/** A lake in a local folder (`file://PATH`). Writes go to a temporary file, are fsynced, then renamed. */
+export class LocalLake implements Lake {
+  readonly root: string;
+  constructor(readonly uri: string) {
+    this.root = fileURLToPath(uri);
+  }
+
+  #path(key: string): string {
+    if (key === '' || key.startsWith('/') || key.split('/').some((p) => p === '..' || p === '')) {
+      throw new FatalError(`invalid lake key "${key}"`);
+    }
+    return path.join(this.root, ...key.split('/'));
+  }
+
+  async #tmpPath(): Promise<string> {
+    const dir = path.join(this.root, TMP_DIR);
+    await mkdir(dir, { recursive: true });
+    return path.join(dir, `${process.pid}-${randomBytes(6).toString('hex')}`);
+  }
+
+  async put(key: string, body: Uint8Array | string): Promise<void> {
+    const target = this.#path(key);
+    const tmp = await this.#tmpPath();
+    const handle = await open(tmp, 'w');
+    try {
+      await handle.writeFile(body);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await mkdir(path.dirname(target), { recursive: true });
+    await rename(tmp, target);
+  }
+
+  async putFile(key: string, localPath: string): Promise<void> {
+    const target = this.#path(key);
+    await mkdir(path.dirname(target), { recursive: true });
+    const handle = await open(localPath, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(localPath, target);
+  }
+
+  async get(key: string): Promise<Buffer | undefined> {
+    try {
+      return await readFile(this.#path(key));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+  }
+
+  async list(prefix: string): Promise<LakeObject[]> {
+    const out: LakeObject[] = [];
+    const slash = prefix.lastIndexOf('/');
+    const baseKey = slash >= 0 ? prefix.slice(0, slash) : '';
+    const start = baseKey === '' ? this.root : this.#path(baseKey);
+    const walk = async (dir: string, keyPrefix: string): Promise<void> => {
+      let entries: import('node:fs').Dirent[];
+      try {
+        entries = await readdir(dir, { withFileTypes: true });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+        throw error;
+      }
+      for (const entry of entries) {
+        const key = keyPrefix === '' ? entry.name : `${keyPrefix}/${entry.name}`;
+        if (key === TMP_DIR) continue;
+        if (!key.startsWith(prefix) && !prefix.startsWith(`${key}/`)) continue;
+        if (entry.isDirectory()) await walk(path.join(dir, entry.name), key);
+        else if (entry.isFile() && key.startsWith(prefix)) out.push({ key, size: (await stat(path.join(dir, entry.name))).size });
+      }
+    };
+    await walk(start, baseKey);
+    return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  async delete(key: string): Promise<void> {
+    await rm(this.#path(key), { force: true });
+  }
+
+  async localCopy(key: string): Promise<LocalCopy> {
+    const file = this.#path(key);
+    await stat(file);
+    return { path: file, release: async () => {} };
+  }
+
+  async scratch(name: string): Promise<LocalCopy> {
+    const dir = path.join(this.root, TMP_DIR, `${name}-${process.pid}-${randomBytes(4).toString('hex')}`);
+    await mkdir(dir, { recursive: true });
+    return { path: dir, release: () => rm(dir, { recursive: true, force: true }) };
+  }
+
+  /** Streams an object (used for large reads). */
+  stream(key: string) {
+    return createReadStream(this.#path(key));
+  }
+}

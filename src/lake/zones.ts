@@ -1,0 +1,38 @@
+/** Keys of the lake's zones, as `shared/design/data-model.md` lays them out. */
+
+export const LANDING = 'landing';
+export const PROCESSED = 'processed';
+export const QUARANTINE = 'quarantine';
+export const STATE = '_state';
+export const MANIFEST = '_manifest.json';
+
+export function landingBatchPrefix(source: string, ingestDate: string, batchId: string): string {
+  return `${LANDING}/${source}/ingest_date=${ingestDate}/${batchId}`;
+}
+
+export function landingPartKey(source: string, ingestDate: string, batchId: string, part: number): string {
+  return `${landingBatchPrefix(source, ingestDate, batchId)}/part-${String(part).padStart(5, '0')}.jsonl.gz`;
+}
+
+/** Where a processed batch's manifest lives (it names every Parquet file of the batch). */
+export function processedManifestKey(batchId: string): string {
+  return `${PROCESSED}/_manifests/${batchId}/${MANIFEST}`;
+}
+
+export function quarantinePrefix(stage: string, batchId: string): string {
+  return `${QUARANTINE}/${stage}/${batchId}`;
+}
+
+export function checkpointKey(endpoint: string, queryHash: string): string {
+  return `${STATE}/checkpoints/${endpoint}/${queryHash}.json`;
+}
+
+export function runLogKey(stage: string, startedAt: string): string {
+  return `${STATE}/runs/${stage}/${startedAt.replace(/[:.]/g, '')}.json`;
+}
+
+/** A sortable, unique batch id: UTC time to the millisecond plus random hex. */
+export function newBatchId(now: Date = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('.', '');
+  return `${stamp}-${Math.floor(Math.random() * 0xffffff).toString(16).padStart(6, '0')}`;
+}

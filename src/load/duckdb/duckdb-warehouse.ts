@@ -1,0 +1,130 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { FatalError } from '../../core/errors.js';
+import type { ProcessedManifest } from '../../process/processed-manifest.js';
+import { starSchemaDdl, upsertSql } from '../sql/star-ddl.js';
+import { STAR_TABLES } from '../star-schema.js';
+import type { LoadResult, Warehouse } from '../warehouse.js';
+
+const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
+const MIGRATIONS: ((conn: DuckDBConnection) => Promise<void>)[] = [
+  async (conn) => {
+    for (const ddl of starSchemaDdl()) await conn.run(ddl);
+  },
+];
+
+/** The default warehouse: a DuckDB database file (`duckdb://PATH`). */
+export class DuckDBWarehouse implements Warehouse {
+  private constructor(
+    readonly uri: string,
+    private readonly instance: DuckDBInstance,
+    private readonly conn: DuckDBConnection,
+  ) {}
+
+  static async open(uri: string): Promise<DuckDBWarehouse> {
+    const file = uri.slice('duckdb://'.length);
+    mkdirSync(path.dirname(file), { recursive: true });
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(file, { threads: '2', memory_limit: '1GB' });
+    } catch (error) {
+      const message = (error as Error).message;
+      if (/lock/i.test(message)) throw new FatalError(`warehouse ${file} is in use by another process (${message.split('\n')[0]})`);
+      throw new FatalError(`cannot open warehouse ${file}: ${message.split('\n')[0]}`);
+    }
+    return new DuckDBWarehouse(uri, instance, await instance.connect());
+  }
+
+  async migrate(): Promise<void> {
+    await this.conn.run('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMP NOT NULL)');
+    const rows = await this.query('SELECT coalesce(max(version), 0) AS v FROM schema_migrations');
+    const current = Number(rows[0]?.v ?? 0);
+    for (let v = current; v < MIGRATIONS.length; v++) {
+      await this.conn.run('BEGIN TRANSACTION');
+      try {
+        await MIGRATIONS[v]!(this.conn);
+        await this.conn.run(`INSERT INTO schema_migrations VALUES (${v + 1}, now()::TIMESTAMP)`);
+        await this.conn.run('COMMIT');
+      } catch (error) {
+        await this.conn.run('ROLLBACK');
+        throw error;
+      }
+    }
+  }
+
+  async loadedBatches(): Promise<Set<string>> {
+    const rows = await this.query('SELECT DISTINCT batch_id FROM etl_loads');
+    return new Set(rows.map((r) => String(r.batch_id)));
+  }
+
+  async loadBatch(manifest: ProcessedManifest, files: ReadonlyMap<string, string>): Promise<LoadResult> {
+    const batchId = manifest.batch_id;
+    const done = await this.query(`SELECT 1 FROM etl_loads WHERE batch_id = ${lit(batchId)} LIMIT 1`);
+    if (done.length > 0) return { batchId, loaded: false, rows: {}, inserted: {} };
+    const pathsOf = (table: string) =>
+      manifest.files.filter((f) => f.table === table).map((f) => {
+        const local = files.get(f.key);
+        if (!local) throw new FatalError(`batch ${batchId}: no local copy of ${f.key}`);
+        return lit(local);
+      });
+    const rows: Record<string, number> = {};
+    const inserted: Record<string, number> = {};
+    const countOf = async (table: string) => Number((await this.query(`SELECT count(*) AS n FROM "${table}"`))[0]?.n ?? 0);
+    let current = 'etl_loads';
+    await this.conn.run('BEGIN TRANSACTION');
+    try {
+      for (const t of STAR_TABLES) {
+        current = t.name;
+        const paths = pathsOf(t.from);
+        if (paths.length === 0) {
+          rows[t.name] = 0;
+          inserted[t.name] = 0;
+          continue;
+        }
+        const select = t.columns
+          .map(([c]) => (c === 'date_key' ? 'CAST(strftime(created_date, \'%Y%m%d\') AS INTEGER) AS date_key' : `"${c}"`))
+          .join(', ');
+        const order = t.latestWins ? 'ORDER BY retrieved_at DESC, batch_id DESC' : '';
+        await this.conn.run(
+          `CREATE OR REPLACE TEMP TABLE stg AS SELECT ${select} FROM read_parquet([${paths.join(', ')}]) ` +
+            `QUALIFY row_number() OVER (PARTITION BY ${t.key.map((k) => `"${k}"`).join(', ')} ${order}) = 1`,
+        );
+        rows[t.name] = Number((await this.query('SELECT count(*) AS n FROM stg'))[0]?.n ?? 0);
+        const before = await countOf(t.name);
+        await this.conn.run(upsertSql(t, 'stg'));
+        inserted[t.name] = (await countOf(t.name)) - before;
+        if (t.name === 'fact_tweets') {
+          current = 'dim_date';
+          await this.conn.run(
+            `INSERT INTO dim_date SELECT DISTINCT CAST(strftime(d, '%Y%m%d') AS INTEGER), d, year(d), quarter(d), month(d), day(d), ` +
+              `isodow(d), dayname(d), weekofyear(d), isodow(d) >= 6 FROM (SELECT DISTINCT created_date AS d FROM read_parquet([${paths.join(', ')}])) ` +
+              'ON CONFLICT DO NOTHING',
+          );
+        }
+      }
+      current = 'etl_loads';
+      const values = Object.entries(rows).map(([t, n]) => `(${lit(batchId)}, ${lit(t)}, ${n}, now()::TIMESTAMP)`);
+      await this.conn.run(`INSERT INTO etl_loads VALUES ${values.join(', ')}`);
+      await this.conn.run('COMMIT');
+    } catch (error) {
+      await this.conn.run('ROLLBACK').catch(() => {});
+      throw new FatalError(`loading batch ${batchId} into ${current} failed and was rolled back: ${(error as Error).message.split('\n')[0]}`, {
+        cause: error,
+      });
+    } finally {
+      await this.conn.run('DROP TABLE IF EXISTS stg').catch(() => {});
+    }
+    return { batchId, loaded: true, rows, inserted };
+  }
+
+  async query(sql: string): Promise<Record<string, unknown>[]> {
+    const reader = await this.conn.runAndReadAll(sql);
+    return reader.getRowObjectsJS() as Record<string, unknown>[];
+  }
+
+  async close(): Promise<void> {
+    this.conn.closeSync();
+    this.instance.closeSync();
+  }
+}

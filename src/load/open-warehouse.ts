@@ -1,0 +1,15 @@
+import { ConfigError } from '../core/errors.js';
+import type { Warehouse } from './warehouse.js';
+
+/** Warehouse implementations by URI scheme, imported only when used. */
+const ADAPTERS: Record<string, (uri: string) => Promise<Warehouse>> = {
+  duckdb: async (uri) => (await import('./duckdb/duckdb-warehouse.js')).DuckDBWarehouse.open(uri),
+};
+
+/** Opens the warehouse at `uri` (`duckdb://PATH`). */
+export async function openWarehouse(uri: string): Promise<Warehouse> {
+  const scheme = uri.split(':')[0] ?? '';
+  const open = ADAPTERS[scheme];
+  if (!open) throw new ConfigError('TWEETPIPE_WAREHOUSE', `no warehouse implementation for "${scheme}://" URIs`);
+  return open(uri);
+}

@@ -1,0 +1,128 @@
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  type DuckDBConnection,
+  DuckDBDataChunkWriter,
+  DuckDBInstance,
+  JSToDuckDBValueConverter,
+} from '@duckdb/node-api';
+import { FatalError } from '../../core/errors.js';
+import type { Progress } from '../../core/progress.js';
+import type { Lake } from '../../lake/lake.js';
+import { PROCESSED, processedManifestKey } from '../../lake/zones.js';
+import { TABLE_NAMES, TABLES, type Row, type TableSpec } from '../../schema/tables.js';
+import type { Engine, LandingBatch } from '../engine.js';
+import { BatchFlattener } from '../flatten-batch.js';
+import type { ProcessedFile, ProcessedManifest } from '../processed-manifest.js';
+import { readLandingBatch } from '../read-landing-batch.js';
+import { writeQuarantine } from '../write-quarantine.js';
+import { castSelect, quoteIdent, quoteString, stagingDdl } from './duckdb-sql.js';
+
+/** The default engine: rows are flattened in TypeScript, DuckDB (in-process) writes zstd Parquet. */
+export class DuckDBEngine implements Engine {
+  readonly name = 'duckdb';
+  #instance: DuckDBInstance | undefined;
+  #conn: DuckDBConnection | undefined;
+
+  async #connection(): Promise<DuckDBConnection> {
+    if (!this.#conn) {
+      this.#instance = await DuckDBInstance.create(':memory:', { threads: '2', memory_limit: '1GB', preserve_insertion_order: 'false' });
+      this.#conn = await this.#instance.connect();
+    }
+    return this.#conn;
+  }
+
+  async processBatch(lake: Lake, batch: LandingBatch, progress: Progress): Promise<ProcessedManifest> {
+    const batchId = batch.manifest.batch_id;
+    const flattener = new BatchFlattener(batchId);
+    const badParts = await readLandingBatch(lake, batch, flattener);
+    const rows = flattener.finish();
+    const stats = flattener.stats;
+    if (stats.posts_read !== stats.posts_written + stats.posts_quarantined + stats.posts_duplicate) {
+      throw new FatalError(`batch ${batchId}: reconciliation failed (${JSON.stringify(stats)})`);
+    }
+    progress.update(`process ${batchId}: ${stats.posts_written} posts flattened, writing Parquet`);
+
+    const conn = await this.#connection();
+    const scratch = await lake.scratch(`process-${batchId}`);
+    const files: ProcessedFile[] = [];
+    try {
+      for (const table of TABLE_NAMES) {
+        const tableRows = rows[table];
+        if (tableRows.length === 0) continue;
+        const spec: TableSpec = TABLES[table];
+        const dir = path.join(scratch.path, table);
+        await this.#writeParquet(conn, spec, tableRows, dir, batchId);
+        for (const file of await listParquet(dir)) {
+          const rel = path.relative(dir, file).split(path.sep).join('/');
+          files.push({ table, key: `${PROCESSED}/${table}/${rel}`, rows: await parquetRows(conn, file), bytes: (await stat(file)).size });
+          await lake.putFile(`${PROCESSED}/${table}/${rel}`, file);
+        }
+        const written = files.filter((f) => f.table === table).reduce((n, f) => n + f.rows, 0);
+        if (written !== tableRows.length) {
+          throw new FatalError(`batch ${batchId}: ${table} has ${tableRows.length} rows but ${written} were written to Parquet`);
+        }
+      }
+    } finally {
+      await scratch.release();
+    }
+    const quarantineKey = await writeQuarantine(lake, batchId, flattener.quarantine, badParts);
+    const manifest: ProcessedManifest = {
+      batch_id: batchId,
+      engine: this.name,
+      landing_manifest: batch.manifestKey,
+      processed_at: new Date().toISOString(),
+      files,
+      rows: Object.fromEntries(TABLE_NAMES.map((t) => [t, rows[t].length])) as ProcessedManifest['rows'],
+      stats,
+      quarantined: flattener.quarantine.length,
+      quarantine_key: quarantineKey,
+    };
+    await lake.put(processedManifestKey(batchId), `${JSON.stringify(manifest, null, 2)}\n`);
+    return manifest;
+  }
+
+  async #writeParquet(conn: DuckDBConnection, spec: TableSpec, rows: Row[], dir: string, batchId: string): Promise<void> {
+    const staging = `stg_${spec.name}`;
+    await conn.run(stagingDdl(spec, staging));
+    const appender = await conn.createAppender(staging);
+    const writer = DuckDBDataChunkWriter.forAppender(appender, { converter: JSToDuckDBValueConverter });
+    for (const row of rows) writer.appendRow(row);
+    writer.flush();
+    appender.flushSync();
+    appender.closeSync();
+    const select = `SELECT ${castSelect(spec)} FROM ${quoteIdent(staging)}`;
+    const options = "FORMAT parquet, COMPRESSION zstd";
+    if (spec.partitioned) {
+      await conn.run(
+        `COPY (${select}) TO ${quoteString(dir)} (${options}, PARTITION_BY (created_date), WRITE_PARTITION_COLUMNS true, ` +
+          `FILENAME_PATTERN ${quoteString(`part_${batchId}_{i}`)}, OVERWRITE_OR_IGNORE true)`,
+      );
+    } else {
+      const { mkdir } = await import('node:fs/promises');
+      await mkdir(dir, { recursive: true });
+      await conn.run(`COPY (${select}) TO ${quoteString(path.join(dir, `part_${batchId}.parquet`))} (${options})`);
+    }
+    await conn.run(`DROP TABLE ${quoteIdent(staging)}`);
+  }
+
+  async close(): Promise<void> {
+    this.#conn?.closeSync();
+    this.#instance?.closeSync();
+    this.#conn = undefined;
+    this.#instance = undefined;
+  }
+}
+
+async function listParquet(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile() && entry.name.endsWith('.parquet')) out.push(path.join(entry.parentPath ?? entry.path, entry.name));
+  }
+  return out.sort();
+}
+
+async function parquetRows(conn: DuckDBConnection, file: string): Promise<number> {
+  const result = await conn.runAndReadAll(`SELECT num_rows FROM parquet_file_metadata(${quoteString(file)})`);
+  return Number(result.getRows()[0]?.[0] ?? 0);
+}

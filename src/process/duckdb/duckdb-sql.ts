@@ -1,0 +1,32 @@
+import { type ColumnKind, sqlType, type TableSpec } from '../../schema/tables.js';
+
+/** How a column is staged from JavaScript values before it is cast to its real type. */
+export function stagingType(kind: ColumnKind): string {
+  if (kind === 'int' || kind === 'int32' || kind === 'double') return 'DOUBLE';
+  if (kind === 'bool') return 'BOOLEAN';
+  return 'VARCHAR';
+}
+
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+export function quoteString(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+/** `CREATE TABLE` for the staging table of `spec`. */
+export function stagingDdl(spec: TableSpec, name: string): string {
+  const cols = spec.columns.map(([col, kind]) => `${quoteIdent(col)} ${stagingType(kind)}`).join(', ');
+  return `CREATE OR REPLACE TEMP TABLE ${quoteIdent(name)} (${cols})`;
+}
+
+/** The SELECT list that casts staged values to the contract's types. */
+export function castSelect(spec: TableSpec): string {
+  return spec.columns
+    .map(([col, kind]) => {
+      const type = sqlType(kind) === 'DOUBLE PRECISION' ? 'DOUBLE' : sqlType(kind);
+      return type === 'VARCHAR' || type === 'BOOLEAN' ? quoteIdent(col) : `CAST(${quoteIdent(col)} AS ${type}) AS ${quoteIdent(col)}`;
+    })
+    .join(', ');
+}

@@ -1,0 +1,70 @@
+import type { LandingManifest } from '../collect/landing-writer.js';
+import type { Settings } from '../config/settings.js';
+import { type Progress, silentProgress } from '../core/progress.js';
+import { getJson, type Lake } from '../lake/lake.js';
+import { LANDING, MANIFEST, processedManifestKey } from '../lake/zones.js';
+import { TABLE_NAMES } from '../schema/tables.js';
+import type { Engine, LandingBatch } from './engine.js';
+
+export interface ProcessSummary {
+  batches: number;
+  posts_read: number;
+  rows: Record<string, number>;
+  quarantined: number;
+  duplicates: number;
+  partial_errors: number;
+}
+
+/** Committed landing batches (those with a manifest), oldest first. */
+export async function listLandingBatches(lake: Lake): Promise<LandingBatch[]> {
+  const keys = (await lake.list(`${LANDING}/`)).filter((o) => o.key.endsWith(`/${MANIFEST}`));
+  const out: LandingBatch[] = [];
+  for (const { key } of keys) {
+    const manifest = await getJson<LandingManifest>(lake, key);
+    if (manifest) out.push({ manifestKey: key, manifest });
+  }
+  return out.sort((a, b) => (a.manifest.batch_id < b.manifest.batch_id ? -1 : 1));
+}
+
+/** Landing batches with no processed manifest yet. */
+export async function pendingLandingBatches(lake: Lake): Promise<LandingBatch[]> {
+  const all = await listLandingBatches(lake);
+  const done = await Promise.all(all.map(async (b) => (await lake.get(processedManifestKey(b.manifest.batch_id))) !== undefined));
+  return all.filter((_, i) => !done[i]);
+}
+
+/** The process stage: every committed landing batch not yet processed becomes processed tables. */
+export async function processPending(
+  _settings: Settings,
+  lake: Lake,
+  options: { progress?: Progress; engine?: Engine } = {},
+): Promise<ProcessSummary> {
+  const progress = options.progress ?? silentProgress;
+  const engine = options.engine ?? new (await import('./duckdb/duckdb-engine.js')).DuckDBEngine();
+  const summary: ProcessSummary = {
+    batches: 0,
+    posts_read: 0,
+    rows: Object.fromEntries(TABLE_NAMES.map((t) => [t, 0])),
+    quarantined: 0,
+    duplicates: 0,
+    partial_errors: 0,
+  };
+  try {
+    const pending = await pendingLandingBatches(lake);
+    for (const [i, batch] of pending.entries()) {
+      progress.update(`process: batch ${i + 1}/${pending.length} (${batch.manifest.batch_id})`);
+      const manifest = await engine.processBatch(lake, batch, progress);
+      summary.batches++;
+      summary.posts_read += manifest.stats.posts_read;
+      summary.quarantined += manifest.quarantined;
+      summary.duplicates += manifest.stats.posts_duplicate;
+      summary.partial_errors += manifest.stats.partial_errors;
+      for (const t of TABLE_NAMES) summary.rows[t] = (summary.rows[t] ?? 0) + manifest.rows[t];
+    }
+  } finally {
+    if (!options.engine) await engine.close();
+  }
+  return summary;
+}
+
+export type { Engine } from './engine.js';

@@ -4,7 +4,7 @@ import type { QueryNode } from './query-parser.js';
 /** Lower-cased words of a post, as X's tokenized keyword match sees them. */
 function words(post: CorpusPost): string[] {
   const text = (post.note?.text ?? post.text).normalize('NFC').toLowerCase();
-  return text.split(/[^\p{L}\p{M}\p{N}_'#@$]+/u).filter((w) => w !== '' && !/^[#@$]/.test(w));
+  return text.split(/[^\p{L}\p{M}\p{N}_'#@$]+/u).filter((w) => w !== '');
 }
 
 const cache = new WeakMap<CorpusPost, { words: Set<string>; joined: string; text: string }>();
@@ -12,7 +12,8 @@ function tokens(post: CorpusPost) {
   let t = cache.get(post);
   if (!t) {
     const list = words(post);
-    t = { words: new Set(list), joined: ` ${list.join(' ')} `, text: (post.note?.text ?? post.text).normalize('NFC').toLowerCase() };
+    // Keywords match plain words only; phrases see every token, so `@x` between two words breaks a phrase.
+    t = { words: new Set(list.filter((w) => !/^[#@$]/.test(w))), joined: ` ${list.join(' ')} `, text: (post.note?.text ?? post.text).normalize('NFC').toLowerCase() };
     cache.set(post, t);
   }
   return t;

@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { EntityAnchor } from './anchor-entities.js';
+import { cleanText, normalizeTag, normalizeText, urlDomain } from './clean-text.js';
+
+describe('cleanText', () => {
+  it('decodes &amp; &lt; &gt; in one pass', () => {
+    assert.equal(cleanText('Q&amp;A &lt;3 -&gt; &amp;lt;b&amp;gt;'), 'Q&A <3 -> &lt;b&gt;');
+  });
+  it('normalizes to NFC', () => {
+    assert.equal(cleanText('cafe\u0301'), 'caf\u00e9');
+  });
+  it('removes C0 controls but keeps newline and tab', () => {
+    assert.equal(cleanText('a\u0000b\u0007c\r\nd\te'), 'abc\nd\te');
+  });
+});
+
+describe('normalizeText', () => {
+  it('drops the RT prefix, URLs and mentions, lower-cases and collapses space', () => {
+    assert.equal(normalizeText('RT @Some_One: Hello  @you see https://t.co/abc\n\nNOW'), 'hello see now');
+  });
+  it('keeps non-Latin scripts and emoji', () => {
+    assert.equal(normalizeText('データ 😀 البيانات'), 'データ 😀 البيانات');
+  });
+});
+
+describe('normalizeTag and urlDomain', () => {
+  it('folds full-width and case with NFKC', () => {
+    assert.equal(normalizeTag('ＡＩ'), 'ai');
+    assert.equal(normalizeTag('DataEngineering'), 'dataengineering');
+  });
+  it('takes the host without www', () => {
+    assert.equal(urlDomain('https://www.Example.com/x?y'), 'example.com');
+    assert.equal(urlDomain('not a url'), null);
+  });
+});
+
+describe('EntityAnchor', () => {
+  it('counts code points, so astral characters before an entity count once', () => {
+    const text = '😀🚀 #data 👩‍💻 @bob';
+    const a = new EntityAnchor(text);
+    assert.deepEqual(a.place('#data', 3, 8), [3, 8]);
+    // 👩‍💻 is three code points (woman, ZWJ, laptop).
+    assert.deepEqual(a.place('@bob', 13, 17), [13, 17]);
+    assert.equal([...text].slice(13, 17).join(''), '@bob');
+  });
+  it('re-anchors offsets that cleaning shifted (&amp; decoded, NFD composed)', () => {
+    const raw = 'R&amp;D cafe\u0301 #AI';
+    const clean = cleanText(raw);
+    // Offsets X would give over the escaped, decomposed text.
+    const [start, end] = new EntityAnchor(clean).place('#AI', 15, 18);
+    assert.equal([...clean].slice(start, end).join(''), '#AI');
+    assert.equal(start, 9);
+  });
+  it('gives repeated tags distinct positions, nearest first', () => {
+    const a = new EntityAnchor('#x and #x');
+    assert.deepEqual(a.place('#x', 7, 9), [7, 9]);
+    assert.deepEqual(a.place('#x', 0, 2), [0, 2]);
+  });
+  it('keeps the given offsets, clamped, when the surface form is absent', () => {
+    assert.deepEqual(new EntityAnchor('short').place('#missing', 2, 10), [2, 5]);
+  });
+});

@@ -1,0 +1,38 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Settings } from '../config/settings.js';
+import { Secret } from '../core/secret.js';
+
+/** A temporary folder with a lake and a warehouse path in it, and settings pointing at them. */
+export interface TempWorkspace {
+  dir: string;
+  lakeUri: string;
+  warehousePath: string;
+  settings(apiUrl: string, overrides?: Partial<Settings>): Settings;
+  remove(): void;
+}
+
+export function tempWorkspace(prefix = 'tweetpipe-test-'): TempWorkspace {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  const lakeUri = pathToFileURL(path.join(dir, 'lake')).href;
+  const warehousePath = path.join(dir, 'warehouse.duckdb');
+  return {
+    dir,
+    lakeUri,
+    warehousePath,
+    settings: (apiUrl, overrides = {}) => ({
+      bearerToken: new Secret('test-bearer-token-0123456789'),
+      apiUrl,
+      useBundledEmulator: false,
+      lake: lakeUri,
+      warehouse: `duckdb://${warehousePath}`,
+      queries: [],
+      maxPosts: 100_000,
+      emulatorSeed: 42,
+      ...overrides,
+    }),
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}

@@ -7,6 +7,7 @@ import { searchRecent } from './search-recent.js';
 
 /** A fault the emulator applies to the next request(s), for tests of the client's resilience. */
 export type Fault =
+  | { kind: 'pass' }
   | { kind: 'status'; status: number }
   | { kind: 'rate-limit'; resetInSeconds: number }
   | { kind: 'drop' }

@@ -1,0 +1,183 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { after, before, describe, it } from 'node:test';
+import { AuthError, RetryableError } from '../core/errors.js';
+import { recordingProgress } from '../core/progress.js';
+import { Secret } from '../core/secret.js';
+import { startEmulator, type RunningEmulator } from '../emulator/index.js';
+import { getJson } from '../lake/lake.js';
+import { LocalLake } from '../lake/local/local-lake.js';
+import { tempWorkspace } from '../testing/temp-workspace.js';
+import { loadCheckpoint } from './checkpoint.js';
+import { collect } from './index.js';
+import type { LandingManifest } from './landing-writer.js';
+
+const NOW = '2026-11-20T12:00:00.000Z';
+const QUERY = '#AI OR #data';
+const fast = { retryBaseMs: 20, maxBackoffMs: 50 };
+
+function landedIds(lakeDir: string): string[] {
+  const ids: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.jsonl.gz')) {
+        for (const line of gunzipSync(readFileSync(p)).toString().split('\n').filter(Boolean)) {
+          for (const post of JSON.parse(line).response.data ?? []) ids.push(post.id);
+        }
+      }
+    }
+  };
+  walk(path.join(lakeDir, 'lake', 'landing'));
+  return ids;
+}
+
+function allFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath ?? e.path, e.name));
+}
+
+describe('collect (recent search)', () => {
+  let em: RunningEmulator;
+  before(async () => {
+    em = await startEmulator({ now: NOW, seed: 3 });
+  });
+  after(() => em.close());
+
+  it('lands gzip JSONL with a manifest written last, then only newer posts on the next run', async () => {
+    const ws = tempWorkspace();
+    try {
+      const lake = new LocalLake(ws.lakeUri);
+      const settings = ws.settings(em.url);
+      const first = await collect(settings, lake, { queries: [QUERY] });
+      assert.ok(first.posts > 1000 && first.pages > 10);
+      const manifestKey = (await lake.list('landing/')).find((o) => o.key.endsWith('_manifest.json'))!.key;
+      const manifest = (await getJson<LandingManifest>(lake, manifestKey))!;
+      assert.equal(manifest.posts, first.posts);
+      assert.equal(manifest.parts.length, first.pages);
+      const line = JSON.parse(gunzipSync((await lake.get(manifest.parts[0]!.key))!).toString().split('\n')[0]!);
+      assert.equal(line.endpoint, '/2/tweets/search/recent');
+      assert.equal(line.query, QUERY);
+      assert.ok(line.request_url.startsWith(em.url) && !line.request_url.includes('test-bearer'));
+      assert.ok(line.response.meta.newest_id);
+      assert.equal(new Set(landedIds(ws.dir)).size, first.posts);
+
+      const second = await collect(settings, lake, { queries: [QUERY] });
+      assert.equal(second.posts, 0, 'nothing new with a frozen clock');
+      const cp = await loadCheckpoint(lake, 'search_recent', QUERY);
+      assert.equal(cp.since_id, manifest.newest_id);
+      assert.equal(cp.open, null);
+    } finally {
+      ws.remove();
+    }
+  });
+
+  it('resumes an interrupted pagination from its saved next_token: nothing lost, nothing twice', async () => {
+    const whole = tempWorkspace();
+    const broken = tempWorkspace();
+    try {
+      await collect(whole.settings(em.url), new LocalLake(whole.lakeUri), { queries: [QUERY] });
+      const lake = new LocalLake(broken.lakeUri);
+      const settings = broken.settings(em.url);
+      // Three pages land, then the API fails more often than the client retries.
+      em.injectFaults({ kind: 'pass' }, { kind: 'pass' }, { kind: 'pass' }, { kind: 'status', status: 503 }, { kind: 'status', status: 503 });
+      await assert.rejects(collect(settings, lake, { queries: [QUERY], client: { ...fast, maxAttempts: 2 } }), RetryableError);
+      const cp = await loadCheckpoint(lake, 'search_recent', QUERY);
+      assert.equal(cp.open?.pages, 3);
+      assert.ok(cp.open?.next_token);
+      assert.equal((await lake.list('landing/')).filter((o) => o.key.endsWith('_manifest.json')).length, 0, 'no manifest yet');
+      const progress = recordingProgress();
+      const resumed = await collect(settings, lake, { queries: [QUERY], progress });
+      assert.ok(resumed.queries[0]!.resumed);
+      assert.ok(progress.lines.some((l) => l.includes('resuming batch')));
+      const a = landedIds(whole.dir).sort();
+      const b = landedIds(broken.dir).sort();
+      assert.deepEqual(b, a);
+      assert.equal(new Set(b).size, b.length);
+    } finally {
+      whole.remove();
+      broken.remove();
+    }
+  });
+
+  it('retries 5xx and dropped connections with backoff', async () => {
+    const ws = tempWorkspace();
+    try {
+      em.injectFaults({ kind: 'status', status: 503 }, { kind: 'drop' }, { kind: 'truncate' }, { kind: 'status', status: 500 });
+      const progress = recordingProgress();
+      const result = await collect(ws.settings(em.url), new LocalLake(ws.lakeUri), { queries: ['#python'], client: fast, progress });
+      assert.ok(result.posts > 0);
+      assert.equal(progress.lines.filter((l) => /retry \d/.test(l)).length, 4);
+    } finally {
+      ws.remove();
+    }
+  });
+
+  it('waits for the rate-limit reset on 429, showing a countdown', async () => {
+    const ws = tempWorkspace();
+    try {
+      em.injectFaults({ kind: 'rate-limit', resetInSeconds: 1 });
+      const progress = recordingProgress();
+      const started = Date.now();
+      const result = await collect(ws.settings(em.url), new LocalLake(ws.lakeUri), { queries: ['#python'], progress });
+      assert.ok(result.posts > 0);
+      assert.ok(Date.now() - started >= 900, 'it waited for the reset');
+      assert.ok(progress.lines.some((l) => l.startsWith('429 Too Many Requests: waiting')));
+      assert.ok(progress.lines.some((l) => l.includes('resuming in')));
+    } finally {
+      ws.remove();
+    }
+  });
+
+  it('paces requests from the headers so a tight limit never draws a 429', async () => {
+    const tight = await startEmulator({ now: NOW, seed: 3, rateLimit: { limit: 4, windowMs: 1500 } });
+    const ws = tempWorkspace();
+    try {
+      const result = await collect(ws.settings(tight.url), new LocalLake(ws.lakeUri), { queries: ['#AI'], maxPosts: 900 });
+      assert.ok(result.pages >= 9);
+      assert.deepEqual(tight.requests.filter((r) => r.status === 429), []);
+    } finally {
+      ws.remove();
+      await tight.close();
+    }
+  });
+
+  it('stops on 401 with a clear message, and the token appears in no file or error', async () => {
+    const strict = await startEmulator({ now: NOW, acceptTokens: ['the-right-token'] });
+    const ws = tempWorkspace();
+    try {
+      const token = 'a-wrong-but-secret-token-XYZ';
+      const settings = { ...ws.settings(strict.url), bearerToken: new Secret(token) };
+      const error = await collect(settings, new LocalLake(ws.lakeUri), { queries: ['#AI'] }).catch((e: unknown) => e);
+      assert.ok(error instanceof AuthError);
+      assert.match(error.message, /401 Unauthorized.*X_BEARER_TOKEN/);
+      assert.ok(!error.message.includes(token) && !String(error.stack).includes(token));
+      assert.equal(JSON.stringify(settings).includes(token), false);
+      const ok = { ...ws.settings(strict.url), bearerToken: new Secret('the-right-token') };
+      await collect(ok, new LocalLake(ws.lakeUri), { queries: ['#AI'], maxPosts: 200 });
+      for (const file of allFiles(ws.dir)) {
+        const bytes = readFileSync(file);
+        const text = file.endsWith('.gz') ? gunzipSync(bytes).toString() : bytes.toString();
+        assert.ok(!text.includes('the-right-token'), `token leaked into ${file}`);
+      }
+    } finally {
+      ws.remove();
+      await strict.close();
+    }
+  });
+
+  it('honours --max-posts across queries', async () => {
+    const ws = tempWorkspace();
+    try {
+      const result = await collect(ws.settings(em.url), new LocalLake(ws.lakeUri), { queries: ['#AI', '#data'], maxPosts: 150 });
+      // Pages are sized to the budget left: 100, then 50; the second query gets nothing.
+      assert.deepEqual(result.queries.map((q) => q.posts), [150, 0]);
+    } finally {
+      ws.remove();
+    }
+  });
+});

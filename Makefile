@@ -11,7 +11,7 @@ init: $(STAMP) build ## Install dependencies and build (run once; other targets 
 
 $(STAMP): package.json package-lock.json
 	@if [ "$(NODE_MAJOR)" -lt 20 ]; then echo "tweetpipe needs Node.js 20 or newer (found: $$(node --version 2>/dev/null || echo none))"; exit 1; fi
-	npm ci --no-audit --no-fund --loglevel=error
+	npm install --no-audit --no-fund --loglevel=error
 	@touch $@
 
 build: $(STAMP) ## Compile the TypeScript to dist/

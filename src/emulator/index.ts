@@ -6,3 +6,4 @@ export { parseQuery } from './query-parser.js';
 export { matchesQuery } from './query-match.js';
 export { renderPosts } from './render.js';
 export { RECENT_WINDOW_MS, searchRecent } from './search-recent.js';
+export { corpusMatches } from './corpus-matches.js';

@@ -1,0 +1,220 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { gzipSync } from 'node:zlib';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { collect } from './collect/index.js';
+import { landingLine } from './collect/landing-line.js';
+import { commitLandingBatch, writeLandingPart } from './collect/landing-writer.js';
+import { corpusMatches, type RunningEmulator, startEmulator } from './emulator/index.js';
+import { LocalLake } from './lake/local/local-lake.js';
+import { load, openWarehouse } from './load/index.js';
+import { processPending } from './process/index.js';
+import { tempWorkspace, type TempWorkspace } from './testing/temp-workspace.js';
+
+const NOW = '2026-11-20T12:00:00.000Z';
+const QUERY = '#AI OR #climate';
+const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/tweetpipe.js');
+
+async function wholeRun(ws: TempWorkspace, apiUrl: string, queries: string[]) {
+  const settings = ws.settings(apiUrl);
+  const lake = new LocalLake(ws.lakeUri);
+  const collected = await collect(settings, lake, { queries });
+  const processed = await processPending(settings, lake);
+  const loaded = await load(settings, lake);
+  return { collected, processed, loaded };
+}
+
+async function query(ws: TempWorkspace, sql: string) {
+  const wh = await openWarehouse(`duckdb://${ws.warehousePath}`);
+  try {
+    return await wh.query(sql);
+  } finally {
+    await wh.close();
+  }
+}
+
+/** A fingerprint of the warehouse: row counts per table and the exact set of match posts. */
+async function fingerprint(ws: TempWorkspace) {
+  const tables = ['fact_tweets', 'dim_users', 'dim_media', 'dim_places', 'dim_date', 'bridge_tweet_hashtags', 'bridge_tweet_cashtags', 'tweet_mentions', 'tweet_urls', 'tweet_references', 'tweet_media'];
+  const counts: Record<string, number> = {};
+  for (const t of tables) counts[t] = Number((await query(ws, `SELECT count(*) AS c FROM ${t}`))[0]!.c);
+  const ids = (await query(ws, "SELECT tweet_id::VARCHAR AS id FROM fact_tweets WHERE collected_via = 'match' ORDER BY 1")).map((r) => r.id);
+  return { counts, ids };
+}
+
+function cli(ws: TempWorkspace, apiUrl: string, args: string[]) {
+  return spawn(process.execPath, [BIN, ...args], {
+    cwd: ws.dir,
+    env: {
+      ...process.env,
+      X_BEARER_TOKEN: 'cli-test-token',
+      TWEETPIPE_X_API_URL: apiUrl,
+      TWEETPIPE_LAKE: ws.lakeUri,
+      TWEETPIPE_WAREHOUSE: `duckdb://${ws.warehousePath}`,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+function finish(child: ReturnType<typeof cli>): Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (err += d));
+  return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, out, err })));
+}
+
+/** Runs the CLI and SIGKILLs it after `ms`; true when the kill landed before it finished. */
+async function killAfter(ws: TempWorkspace, apiUrl: string, args: string[], ms: number): Promise<boolean> {
+  const child = cli(ws, apiUrl, args);
+  const done = finish(child);
+  const timer = setTimeout(() => child.kill('SIGKILL'), ms);
+  const result = await done;
+  clearTimeout(timer);
+  return result.signal === 'SIGKILL';
+}
+
+describe('pipeline end to end: emulator → local lake → DuckDB warehouse', () => {
+  let em: RunningEmulator;
+  let baseline: TempWorkspace;
+  before(async () => {
+    em = await startEmulator({ now: NOW, seed: 11 });
+    baseline = tempWorkspace();
+    await wholeRun(baseline, em.url, [QUERY, 'lang:ja data OR #データ']);
+  });
+  after(async () => {
+    baseline.remove();
+    await em.close();
+  });
+
+  it('holds every matching post of the corpus exactly once, with its author and hashtags', async () => {
+    const expected = corpusMatches(em.corpus, QUERY, em.clock());
+    assert.ok(expected.length > 1000);
+    const rows = await query(
+      baseline,
+      `SELECT t.tweet_id::VARCHAR AS id, t.author_id::VARCHAR AS author, t.collected_via AS via,
+              coalesce(list_sort(list(h.tag) FILTER (WHERE h.tag IS NOT NULL)), []) AS tags
+       FROM fact_tweets t LEFT JOIN bridge_tweet_hashtags h USING (tweet_id) GROUP BY ALL`,
+    );
+    const byId = new Map(rows.map((r) => [r.id as string, r]));
+    for (const post of expected) {
+      const row = byId.get(post.id);
+      assert.ok(row, `post ${post.id} is in the warehouse`);
+      assert.equal(row.via, 'match');
+      assert.equal(row.author, post.author.id);
+      const tags = (post.note?.entities ?? post.entities).hashtags.map((h) => h.tag).sort();
+      assert.deepEqual([...(row.tags as string[])].sort(), tags, `hashtags of ${post.id}`);
+    }
+    const dupes = await query(baseline, 'SELECT count(*) - count(DISTINCT tweet_id) AS d FROM fact_tweets');
+    assert.equal(Number(dupes[0]!.d), 0);
+    const usersOk = await query(baseline, 'SELECT count(*) AS c FROM fact_tweets t LEFT JOIN dim_users u ON u.user_id = t.author_id WHERE u.user_id IS NULL');
+    assert.equal(Number(usersOk[0]!.c), 0, 'every author is in dim_users');
+  });
+
+  it('adds nothing when run again, and loading again changes nothing', async () => {
+    const before = await fingerprint(baseline);
+    const again = await wholeRun(baseline, em.url, [QUERY, 'lang:ja data OR #データ']);
+    assert.equal(again.collected.posts, 0);
+    assert.equal(again.processed.batches, 0);
+    assert.equal(again.loaded.batches, 0);
+    assert.deepEqual(await fingerprint(baseline), before);
+  });
+
+  it('loads a post seen in two batches once, with the freshest counters', async () => {
+    const ws = tempWorkspace();
+    try {
+      const settings = ws.settings(em.url);
+      const lake = new LocalLake(ws.lakeUri);
+      await collect(settings, lake, { queries: ['#AI'] });
+      await collect(settings, lake, { queries: ['#AI -is:retweet'] }); // overlaps the first query
+      await processPending(settings, lake);
+      const summary = await load(settings, lake);
+      assert.equal(summary.batches, 2);
+      assert.ok(summary.rows.fact_tweets! > summary.inserted.fact_tweets!, 'some posts were in both batches');
+      const d = await query(ws, 'SELECT count(*) - count(DISTINCT tweet_id) AS d FROM fact_tweets');
+      assert.equal(Number(d[0]!.d), 0);
+      const rows = await query(ws, 'SELECT max(batch_id) = min(batch_id) AS same FROM fact_tweets GROUP BY tweet_id HAVING count(*) > 1');
+      assert.equal(rows.length, 0);
+    } finally {
+      ws.remove();
+    }
+  });
+
+  it('quarantines a corrupt gzip part, a non-JSON line and a post without id; the rest loads', async () => {
+    const ws = tempWorkspace();
+    try {
+      const settings = ws.settings(em.url);
+      const lake = new LocalLake(ws.lakeUri);
+      const page = await fetch(`${em.url}/2/tweets/search/recent?query=%23AI&max_results=20&tweet.fields=created_at,author_id,entities`, {
+        headers: { authorization: 'Bearer t' },
+      });
+      const body = await page.text();
+      const meta = { retrieved_at: NOW, endpoint: '/2/tweets/search/recent', query: '#AI', request_url: 'x', status: 200 };
+      const where = { source: 'search_recent', ingestDate: '2026-11-20', batchId: '20261120T120000000Z-badbad' };
+      const good = await writeLandingPart(lake, where, 0, [landingLine(meta, body)]);
+      const broken = await writeLandingPart(lake, where, 1, ['placeholder']);
+      const corrupt = gzipSync('{"a":1}\n').subarray(0, 12);
+      await lake.put(broken.key, corrupt);
+      broken.sha256 = '';
+      const mixed = await writeLandingPart(lake, where, 2, [
+        'this is not json',
+        landingLine(meta, JSON.stringify({ data: [{ text: 'no id here' }, { id: '2123747899645166210', text: 'fine', created_at: NOW }] })),
+      ]);
+      await commitLandingBatch(lake, {
+        batch_id: where.batchId, source: where.source, ingest_date: where.ingestDate, endpoint: meta.endpoint, query: '#AI',
+        created_at: NOW, committed_at: NOW, parts: [good, broken, mixed], pages: 3, posts: 22, partial_errors: 0, newest_id: null,
+      });
+      const processed = await processPending(settings, lake);
+      assert.equal(processed.quarantined, 3);
+      const records = (await lake.get(`quarantine/process/${where.batchId}/records.jsonl`))!.toString().trim().split('\n').map((l) => JSON.parse(l));
+      assert.deepEqual(records.map((r) => r.reason.split(':')[0]).sort(), ['corrupt gzip', 'line is not valid JSON', 'post without id']);
+      assert.ok(await lake.get(`quarantine/process/${where.batchId}/parts/part-00001.jsonl.gz`), 'the corrupt part is kept');
+      assert.equal(records.find((r) => r.reason === 'post without id').raw, '{"text":"no id here"}');
+      await load(settings, lake);
+      const n = await query(ws, 'SELECT count(*) AS c FROM fact_tweets');
+      assert.equal(Number(n[0]!.c), 21);
+    } finally {
+      ws.remove();
+    }
+  });
+
+  it('SIGKILLed at random moments during collect and load, then re-run, ends with exactly the uninterrupted result', async () => {
+    const ws = tempWorkspace();
+    try {
+      const queries = ['--query', QUERY, '--query', 'lang:ja data OR #データ'];
+      let kills = 0;
+      for (let i = 0; i < 6; i++) kills += Number(await killAfter(ws, em.url, ['collect', ...queries], 250 + Math.floor(Math.random() * 900)));
+      assert.ok(kills >= 3, `collect was really killed (${kills} of 6)`);
+      const collected = await finish(cli(ws, em.url, ['collect', ...queries]));
+      assert.equal(collected.code, 0, collected.err);
+      const processed = await finish(cli(ws, em.url, ['process']));
+      assert.equal(processed.code, 0, processed.err);
+      kills = 0;
+      for (let i = 0; i < 4; i++) kills += Number(await killAfter(ws, em.url, ['load'], 300 + Math.floor(Math.random() * 500)));
+      assert.ok(kills >= 1, 'load was really killed');
+      const loaded = await finish(cli(ws, em.url, ['load']));
+      assert.equal(loaded.code, 0, loaded.err);
+      assert.deepEqual(await fingerprint(ws), await fingerprint(baseline));
+    } finally {
+      ws.remove();
+    }
+  });
+
+  it('fails fast on bad configuration, naming the setting', async () => {
+    const ws = tempWorkspace();
+    try {
+      const child = spawn(process.execPath, [BIN, 'collect', '--query', 'x'], {
+        cwd: ws.dir,
+        env: { ...process.env, TWEETPIPE_LAKE: 'ftp://nowhere', X_BEARER_TOKEN: 'x' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const result = await finish(child);
+      assert.equal(result.code, 2);
+      assert.match(result.err, /TWEETPIPE_LAKE: unsupported scheme/);
+    } finally {
+      ws.remove();
+    }
+  });
+});

@@ -37,10 +37,27 @@ async function query(ws: TempWorkspace, sql: string) {
 
 /** A fingerprint of the warehouse: row counts per table and the exact set of match posts. */
 async function fingerprint(ws: TempWorkspace) {
-  const tables = ['fact_tweets', 'dim_users', 'dim_media', 'dim_places', 'dim_date', 'bridge_tweet_hashtags', 'bridge_tweet_cashtags', 'tweet_mentions', 'tweet_urls', 'tweet_references', 'tweet_media'];
+  const tables = [
+    'fact_tweets',
+    'dim_users',
+    'dim_media',
+    'dim_places',
+    'dim_date',
+    'bridge_tweet_hashtags',
+    'bridge_tweet_cashtags',
+    'tweet_mentions',
+    'tweet_urls',
+    'tweet_references',
+    'tweet_media',
+  ];
   const counts: Record<string, number> = {};
   for (const t of tables) counts[t] = Number((await query(ws, `SELECT count(*) AS c FROM ${t}`))[0]!.c);
-  const ids = (await query(ws, "SELECT tweet_id::VARCHAR AS id FROM fact_tweets WHERE collected_via = 'match' ORDER BY 1")).map((r) => r.id);
+  const ids = (
+    await query(
+      ws,
+      "SELECT tweet_id::VARCHAR AS id FROM fact_tweets WHERE collected_via = 'match' ORDER BY 1",
+    )
+  ).map((r) => r.id);
   return { counts, ids };
 }
 
@@ -58,7 +75,9 @@ function cli(ws: TempWorkspace, apiUrl: string, args: string[]) {
   });
 }
 
-function finish(child: ReturnType<typeof cli>): Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }> {
+function finish(
+  child: ReturnType<typeof cli>,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }> {
   let out = '';
   let err = '';
   child.stdout!.on('data', (d) => (out += d));
@@ -109,7 +128,10 @@ describe('pipeline end to end: emulator → local lake → DuckDB warehouse', ()
     }
     const dupes = await query(baseline, 'SELECT count(*) - count(DISTINCT tweet_id) AS d FROM fact_tweets');
     assert.equal(Number(dupes[0]!.d), 0);
-    const usersOk = await query(baseline, 'SELECT count(*) AS c FROM fact_tweets t LEFT JOIN dim_users u ON u.user_id = t.author_id WHERE u.user_id IS NULL');
+    const usersOk = await query(
+      baseline,
+      'SELECT count(*) AS c FROM fact_tweets t LEFT JOIN dim_users u ON u.user_id = t.author_id WHERE u.user_id IS NULL',
+    );
     assert.equal(Number(usersOk[0]!.c), 0, 'every author is in dim_users');
   });
 
@@ -135,7 +157,10 @@ describe('pipeline end to end: emulator → local lake → DuckDB warehouse', ()
       assert.ok(summary.rows.fact_tweets! > summary.inserted.fact_tweets!, 'some posts were in both batches');
       const d = await query(ws, 'SELECT count(*) - count(DISTINCT tweet_id) AS d FROM fact_tweets');
       assert.equal(Number(d[0]!.d), 0);
-      const rows = await query(ws, 'SELECT max(batch_id) = min(batch_id) AS same FROM fact_tweets GROUP BY tweet_id HAVING count(*) > 1');
+      const rows = await query(
+        ws,
+        'SELECT max(batch_id) = min(batch_id) AS same FROM fact_tweets GROUP BY tweet_id HAVING count(*) > 1',
+      );
       assert.equal(rows.length, 0);
     } finally {
       ws.remove();
@@ -147,12 +172,25 @@ describe('pipeline end to end: emulator → local lake → DuckDB warehouse', ()
     try {
       const settings = ws.settings(em.url);
       const lake = new LocalLake(ws.lakeUri);
-      const page = await fetch(`${em.url}/2/tweets/search/recent?query=%23AI&max_results=20&tweet.fields=created_at,author_id,entities`, {
-        headers: { authorization: 'Bearer t' },
-      });
+      const page = await fetch(
+        `${em.url}/2/tweets/search/recent?query=%23AI&max_results=20&tweet.fields=created_at,author_id,entities`,
+        {
+          headers: { authorization: 'Bearer t' },
+        },
+      );
       const body = await page.text();
-      const meta = { retrieved_at: NOW, endpoint: '/2/tweets/search/recent', query: '#AI', request_url: 'x', status: 200 };
-      const where = { source: 'search_recent', ingestDate: '2026-11-20', batchId: '20261120T120000000Z-badbad' };
+      const meta = {
+        retrieved_at: NOW,
+        endpoint: '/2/tweets/search/recent',
+        query: '#AI',
+        request_url: 'x',
+        status: 200,
+      };
+      const where = {
+        source: 'search_recent',
+        ingestDate: '2026-11-20',
+        batchId: '20261120T120000000Z-badbad',
+      };
       const good = await writeLandingPart(lake, where, 0, [landingLine(meta, body)]);
       const broken = await writeLandingPart(lake, where, 1, ['placeholder']);
       const corrupt = gzipSync('{"a":1}\n').subarray(0, 12);
@@ -160,17 +198,43 @@ describe('pipeline end to end: emulator → local lake → DuckDB warehouse', ()
       broken.sha256 = '';
       const mixed = await writeLandingPart(lake, where, 2, [
         'this is not json',
-        landingLine(meta, JSON.stringify({ data: [{ text: 'no id here' }, { id: '2123747899645166210', text: 'fine', created_at: NOW }] })),
+        landingLine(
+          meta,
+          JSON.stringify({
+            data: [{ text: 'no id here' }, { id: '2123747899645166210', text: 'fine', created_at: NOW }],
+          }),
+        ),
       ]);
       await commitLandingBatch(lake, {
-        batch_id: where.batchId, source: where.source, ingest_date: where.ingestDate, endpoint: meta.endpoint, query: '#AI',
-        created_at: NOW, committed_at: NOW, parts: [good, broken, mixed], pages: 3, posts: 22, partial_errors: 0, newest_id: null,
+        batch_id: where.batchId,
+        source: where.source,
+        ingest_date: where.ingestDate,
+        endpoint: meta.endpoint,
+        query: '#AI',
+        created_at: NOW,
+        committed_at: NOW,
+        parts: [good, broken, mixed],
+        pages: 3,
+        posts: 22,
+        partial_errors: 0,
+        newest_id: null,
       });
       const processed = await processPending(settings, lake);
       assert.equal(processed.quarantined, 3);
-      const records = (await lake.get(`quarantine/process/${where.batchId}/records.jsonl`))!.toString().trim().split('\n').map((l) => JSON.parse(l));
-      assert.deepEqual(records.map((r) => r.reason.split(':')[0]).sort(), ['corrupt gzip', 'line is not valid JSON', 'post without id']);
-      assert.ok(await lake.get(`quarantine/process/${where.batchId}/parts/part-00001.jsonl.gz`), 'the corrupt part is kept');
+      const records = (await lake.get(`quarantine/process/${where.batchId}/records.jsonl`))!
+        .toString()
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      assert.deepEqual(records.map((r) => r.reason.split(':')[0]).sort(), [
+        'corrupt gzip',
+        'line is not valid JSON',
+        'post without id',
+      ]);
+      assert.ok(
+        await lake.get(`quarantine/process/${where.batchId}/parts/part-00001.jsonl.gz`),
+        'the corrupt part is kept',
+      );
       assert.equal(records.find((r) => r.reason === 'post without id').raw, '{"text":"no id here"}');
       await load(settings, lake);
       const n = await query(ws, 'SELECT count(*) AS c FROM fact_tweets');
@@ -185,14 +249,18 @@ describe('pipeline end to end: emulator → local lake → DuckDB warehouse', ()
     try {
       const queries = ['--query', QUERY, '--query', 'lang:ja data OR #データ'];
       let kills = 0;
-      for (let i = 0; i < 6; i++) kills += Number(await killAfter(ws, em.url, ['collect', ...queries], 250 + Math.floor(Math.random() * 900)));
+      for (let i = 0; i < 6; i++)
+        kills += Number(
+          await killAfter(ws, em.url, ['collect', ...queries], 250 + Math.floor(Math.random() * 900)),
+        );
       assert.ok(kills >= 3, `collect was really killed (${kills} of 6)`);
       const collected = await finish(cli(ws, em.url, ['collect', ...queries]));
       assert.equal(collected.code, 0, collected.err);
       const processed = await finish(cli(ws, em.url, ['process']));
       assert.equal(processed.code, 0, processed.err);
       kills = 0;
-      for (let i = 0; i < 4; i++) kills += Number(await killAfter(ws, em.url, ['load'], 300 + Math.floor(Math.random() * 500)));
+      for (let i = 0; i < 4; i++)
+        kills += Number(await killAfter(ws, em.url, ['load'], 300 + Math.floor(Math.random() * 500)));
       assert.ok(kills >= 1, 'load was really killed');
       const loaded = await finish(cli(ws, em.url, ['load']));
       assert.equal(loaded.code, 0, loaded.err);

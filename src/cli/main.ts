@@ -47,6 +47,9 @@ function exitCodeFor(error: unknown): number {
   }
   const e = error as Error;
   process.stderr.write(`\ntweetpipe: unexpected error: ${redactSecrets(e?.message ?? String(error))}\n`);
-  if (e?.stack) process.stderr.write(verbose ? `${redactSecrets(e.stack)}\n` : '(run again with --verbose for the stack trace)\n');
+  if (e?.stack)
+    process.stderr.write(
+      verbose ? `${redactSecrets(e.stack)}\n` : '(run again with --verbose for the stack trace)\n',
+    );
   return 1;
 }

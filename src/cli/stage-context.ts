@@ -22,5 +22,10 @@ export async function stageContext(globals: { config?: string }): Promise<StageC
 /** Records a finished stage run under `_state/runs/` for `tweetpipe status`. */
 export async function recordRun(lake: Lake, stage: string, startedAt: Date, summary: unknown): Promise<void> {
   const started = startedAt.toISOString();
-  await putJson(lake, runLogKey(stage, started), { stage, started_at: started, finished_at: new Date().toISOString(), summary });
+  await putJson(lake, runLogKey(stage, started), {
+    stage,
+    started_at: started,
+    finished_at: new Date().toISOString(),
+    summary,
+  });
 }

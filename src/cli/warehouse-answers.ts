@@ -9,7 +9,9 @@ export async function warehouseAnswers(warehouse: Warehouse): Promise<string[]> 
      JOIN fact_tweets t ON t.tweet_id = h.tweet_id WHERE t.collected_via = 'match'
      GROUP BY 1 ORDER BY posts DESC, tag LIMIT 5`,
   );
-  lines.push(`Top hashtags:        ${tags.map((r) => `#${r.tag} (${n(r.posts)})`).join(', ') || '(none yet)'}`);
+  lines.push(
+    `Top hashtags:        ${tags.map((r) => `#${r.tag} (${n(r.posts)})`).join(', ') || '(none yet)'}`,
+  );
   const days = await warehouse.query(
     `SELECT d.date AS day, count(*) AS posts FROM fact_tweets t JOIN dim_date d ON d.date_key = t.date_key
      WHERE t.collected_via = 'match' GROUP BY 1 ORDER BY 1 DESC LIMIT 8`,
@@ -23,6 +25,8 @@ export async function warehouseAnswers(warehouse: Warehouse): Promise<string[]> 
     `SELECT u.username, count(*) AS posts FROM fact_tweets t JOIN dim_users u ON u.user_id = t.author_id
      WHERE t.collected_via = 'match' GROUP BY 1 ORDER BY posts DESC, username LIMIT 5`,
   );
-  lines.push(`Most active authors: ${authors.map((r) => `@${r.username} (${n(r.posts)})`).join(', ') || '(none yet)'}`);
+  lines.push(
+    `Most active authors: ${authors.map((r) => `@${r.username} (${n(r.posts)})`).join(', ') || '(none yet)'}`,
+  );
   return lines;
 }

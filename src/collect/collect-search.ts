@@ -72,19 +72,37 @@ export async function collectSearchQuery(
       });
     } catch (error) {
       // X refuses a since_id older than the 7-day window: start afresh from the window's start.
-      if (error instanceof ApiRequestError && error.status === 400 && open.pages === 0 && open.since_id && error.message.includes("'since_id'")) {
-        progress.info(`"${query}": the saved since_id is older than recent search allows; collecting the whole 7-day window`);
+      if (
+        error instanceof ApiRequestError &&
+        error.status === 400 &&
+        open.pages === 0 &&
+        open.since_id &&
+        error.message.includes("'since_id'")
+      ) {
+        progress.info(
+          `"${query}": the saved since_id is older than recent search allows; collecting the whole 7-day window`,
+        );
         open.since_id = null;
         continue;
       }
       throw error;
     }
-    const meta = (response.json.meta ?? {}) as { result_count?: number; newest_id?: string; next_token?: string };
+    const meta = (response.json.meta ?? {}) as {
+      result_count?: number;
+      newest_id?: string;
+      next_token?: string;
+    };
     const count = Array.isArray(response.json.data) ? response.json.data.length : 0;
     const errors = Array.isArray(response.json.errors) ? response.json.errors.length : 0;
     if (count > 0 || errors > 0) {
       const line = landingLine(
-        { retrieved_at: response.retrievedAt.toISOString(), endpoint: RECENT_SEARCH, query, request_url: response.url, status: response.status },
+        {
+          retrieved_at: response.retrievedAt.toISOString(),
+          endpoint: RECENT_SEARCH,
+          query,
+          request_url: response.url,
+          status: response.status,
+        },
         response.body,
       );
       open.parts.push(await writeLandingPart(lake, where, open.parts.length, [line]));
@@ -119,7 +137,12 @@ export async function collectSearchQuery(
   cp.since_id = open.newest_id ?? cp.since_id;
   cp.open = null;
   if (open.parts.length > 0) {
-    cp.last_batch = { batch_id: open.batch_id, committed_at: new Date().toISOString(), posts: open.posts, pages: open.pages };
+    cp.last_batch = {
+      batch_id: open.batch_id,
+      committed_at: new Date().toISOString(),
+      posts: open.posts,
+      pages: open.pages,
+    };
   }
   await saveCheckpoint(lake, cp);
   return {

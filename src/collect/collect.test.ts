@@ -59,7 +59,11 @@ describe('collect (recent search)', () => {
       const manifest = (await getJson<LandingManifest>(lake, manifestKey))!;
       assert.equal(manifest.posts, first.posts);
       assert.equal(manifest.parts.length, first.pages);
-      const line = JSON.parse(gunzipSync((await lake.get(manifest.parts[0]!.key))!).toString().split('\n')[0]!);
+      const line = JSON.parse(
+        gunzipSync((await lake.get(manifest.parts[0]!.key))!)
+          .toString()
+          .split('\n')[0]!,
+      );
       assert.equal(line.endpoint, '/2/tweets/search/recent');
       assert.equal(line.query, QUERY);
       assert.ok(line.request_url.startsWith(em.url) && !line.request_url.includes('test-bearer'));
@@ -84,12 +88,25 @@ describe('collect (recent search)', () => {
       const lake = new LocalLake(broken.lakeUri);
       const settings = broken.settings(em.url);
       // Three pages land, then the API fails more often than the client retries.
-      em.injectFaults({ kind: 'pass' }, { kind: 'pass' }, { kind: 'pass' }, { kind: 'status', status: 503 }, { kind: 'status', status: 503 });
-      await assert.rejects(collect(settings, lake, { queries: [QUERY], client: { ...fast, maxAttempts: 2 } }), RetryableError);
+      em.injectFaults(
+        { kind: 'pass' },
+        { kind: 'pass' },
+        { kind: 'pass' },
+        { kind: 'status', status: 503 },
+        { kind: 'status', status: 503 },
+      );
+      await assert.rejects(
+        collect(settings, lake, { queries: [QUERY], client: { ...fast, maxAttempts: 2 } }),
+        RetryableError,
+      );
       const cp = await loadCheckpoint(lake, 'search_recent', QUERY);
       assert.equal(cp.open?.pages, 3);
       assert.ok(cp.open?.next_token);
-      assert.equal((await lake.list('landing/')).filter((o) => o.key.endsWith('_manifest.json')).length, 0, 'no manifest yet');
+      assert.equal(
+        (await lake.list('landing/')).filter((o) => o.key.endsWith('_manifest.json')).length,
+        0,
+        'no manifest yet',
+      );
       const progress = recordingProgress();
       const resumed = await collect(settings, lake, { queries: [QUERY], progress });
       assert.ok(resumed.queries[0]!.resumed);
@@ -107,9 +124,18 @@ describe('collect (recent search)', () => {
   it('retries 5xx and dropped connections with backoff', async () => {
     const ws = tempWorkspace();
     try {
-      em.injectFaults({ kind: 'status', status: 503 }, { kind: 'drop' }, { kind: 'truncate' }, { kind: 'status', status: 500 });
+      em.injectFaults(
+        { kind: 'status', status: 503 },
+        { kind: 'drop' },
+        { kind: 'truncate' },
+        { kind: 'status', status: 500 },
+      );
       const progress = recordingProgress();
-      const result = await collect(ws.settings(em.url), new LocalLake(ws.lakeUri), { queries: ['#python'], client: fast, progress });
+      const result = await collect(ws.settings(em.url), new LocalLake(ws.lakeUri), {
+        queries: ['#python'],
+        client: fast,
+        progress,
+      });
       assert.ok(result.posts > 0);
       assert.equal(progress.lines.filter((l) => /retry \d/.test(l)).length, 4);
     } finally {
@@ -123,7 +149,10 @@ describe('collect (recent search)', () => {
       em.injectFaults({ kind: 'rate-limit', resetInSeconds: 1 });
       const progress = recordingProgress();
       const started = Date.now();
-      const result = await collect(ws.settings(em.url), new LocalLake(ws.lakeUri), { queries: ['#python'], progress });
+      const result = await collect(ws.settings(em.url), new LocalLake(ws.lakeUri), {
+        queries: ['#python'],
+        progress,
+      });
       assert.ok(result.posts > 0);
       assert.ok(Date.now() - started >= 900, 'it waited for the reset');
       assert.ok(progress.lines.some((l) => l.startsWith('429 Too Many Requests: waiting')));
@@ -137,9 +166,15 @@ describe('collect (recent search)', () => {
     const tight = await startEmulator({ now: NOW, seed: 3, rateLimit: { limit: 4, windowMs: 1500 } });
     const ws = tempWorkspace();
     try {
-      const result = await collect(ws.settings(tight.url), new LocalLake(ws.lakeUri), { queries: ['#AI'], maxPosts: 900 });
+      const result = await collect(ws.settings(tight.url), new LocalLake(ws.lakeUri), {
+        queries: ['#AI'],
+        maxPosts: 900,
+      });
       assert.ok(result.pages >= 9);
-      assert.deepEqual(tight.requests.filter((r) => r.status === 429), []);
+      assert.deepEqual(
+        tight.requests.filter((r) => r.status === 429),
+        [],
+      );
     } finally {
       ws.remove();
       await tight.close();
@@ -152,7 +187,9 @@ describe('collect (recent search)', () => {
     try {
       const token = 'a-wrong-but-secret-token-XYZ';
       const settings = { ...ws.settings(strict.url), bearerToken: new Secret(token) };
-      const error = await collect(settings, new LocalLake(ws.lakeUri), { queries: ['#AI'] }).catch((e: unknown) => e);
+      const error = await collect(settings, new LocalLake(ws.lakeUri), { queries: ['#AI'] }).catch(
+        (e: unknown) => e,
+      );
       assert.ok(error instanceof AuthError);
       assert.match(error.message, /401 Unauthorized.*X_BEARER_TOKEN/);
       assert.ok(!error.message.includes(token) && !String(error.stack).includes(token));
@@ -173,9 +210,15 @@ describe('collect (recent search)', () => {
   it('honours --max-posts across queries', async () => {
     const ws = tempWorkspace();
     try {
-      const result = await collect(ws.settings(em.url), new LocalLake(ws.lakeUri), { queries: ['#AI', '#data'], maxPosts: 150 });
+      const result = await collect(ws.settings(em.url), new LocalLake(ws.lakeUri), {
+        queries: ['#AI', '#data'],
+        maxPosts: 150,
+      });
       // Pages are sized to the budget left: 100, then 50; the second query gets nothing.
-      assert.deepEqual(result.queries.map((q) => q.posts), [150, 0]);
+      assert.deepEqual(
+        result.queries.map((q) => q.posts),
+        [150, 0],
+      );
     } finally {
       ws.remove();
     }

@@ -36,7 +36,12 @@ export async function writeLandingPart(
   const key = landingPartKey(where.source, where.ingestDate, where.batchId, part);
   const gz = gzipSync(`${lines.join('\n')}\n`);
   await lake.put(key, gz);
-  return { key, lines: lines.length, bytes: gz.length, sha256: createHash('sha256').update(gz).digest('hex') };
+  return {
+    key,
+    lines: lines.length,
+    bytes: gz.length,
+    sha256: createHash('sha256').update(gz).digest('hex'),
+  };
 }
 
 /** Writes the batch's manifest, last. Idempotent: the same content can be written again after a crash. */

@@ -100,11 +100,19 @@ export class XClient {
       }
       const problem = parseProblem(body);
       if (status === 429) {
-        if (JSON.stringify(problem).includes('UsageCapExceeded') || String(problem.type ?? '').includes('usage-capped')) {
-          throw new AuthError('X API: usage cap reached for this billing period. Raise the cap in the developer console or wait for the next period.');
+        if (
+          JSON.stringify(problem).includes('UsageCapExceeded') ||
+          String(problem.type ?? '').includes('usage-capped')
+        ) {
+          throw new AuthError(
+            'X API: usage cap reached for this billing period. Raise the cap in the developer console or wait for the next period.',
+          );
         }
         rateLimited++;
-        if (rateLimited > 10) throw new RetryableError('X API kept answering 429 Too Many Requests after 10 waits; try again later.');
+        if (rateLimited > 10)
+          throw new RetryableError(
+            'X API kept answering 429 Too Many Requests after 10 waits; try again later.',
+          );
         await this.#waitForReset(path, response.headers);
         continue;
       }
@@ -122,7 +130,11 @@ export class XClient {
           `X API answered 403 Forbidden: ${problemText(problem)}. Your access level may not include ${path}; check your plan in the X developer console.`,
         );
       }
-      throw new ApiRequestError(status, problem, `X API answered ${status} for ${path}: ${problemText(problem)}`);
+      throw new ApiRequestError(
+        status,
+        problem,
+        `X API answered ${status} for ${path}: ${problemText(problem)}`,
+      );
     }
   }
 
@@ -164,8 +176,11 @@ export class XClient {
     if (attempt >= this.#opts.maxAttempts) {
       throw new RetryableError(`X API request failed ${attempt} times (last: ${what}); try again later.`);
     }
-    const delay = Math.min(this.#opts.maxBackoffMs, this.#opts.retryBaseMs * 2 ** failures) * (0.5 + Math.random() / 2);
-    this.#opts.progress.info(`${what}; retry ${attempt}/${this.#opts.maxAttempts - 1} in ${formatDuration(delay)}`);
+    const delay =
+      Math.min(this.#opts.maxBackoffMs, this.#opts.retryBaseMs * 2 ** failures) * (0.5 + Math.random() / 2);
+    this.#opts.progress.info(
+      `${what}; retry ${attempt}/${this.#opts.maxAttempts - 1} in ${formatDuration(delay)}`,
+    );
     await sleep(delay);
     return attempt;
   }
@@ -174,7 +189,9 @@ export class XClient {
 function parseProblem(body: string): Record<string, unknown> {
   try {
     const parsed = JSON.parse(body) as unknown;
-    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : { detail: body.slice(0, 200) };
+    return typeof parsed === 'object' && parsed !== null
+      ? (parsed as Record<string, unknown>)
+      : { detail: body.slice(0, 200) };
   } catch {
     return { detail: body.slice(0, 200) };
   }

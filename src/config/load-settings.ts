@@ -77,10 +77,16 @@ function readConfigFile(explicit: string | undefined, cwd: string): FileConfig {
   }
   for (const key of Object.keys(parsed)) {
     if (/token|secret|password/i.test(key)) {
-      throw new ConfigError(key, 'secrets do not belong in tweetpipe.config.json; set X_BEARER_TOKEN instead');
+      throw new ConfigError(
+        key,
+        'secrets do not belong in tweetpipe.config.json; set X_BEARER_TOKEN instead',
+      );
     }
     if (!(FILE_KEYS as readonly string[]).includes(key)) {
-      throw new ConfigError(key, `unknown setting in ${path.basename(file)} (known: ${FILE_KEYS.join(', ')})`);
+      throw new ConfigError(
+        key,
+        `unknown setting in ${path.basename(file)} (known: ${FILE_KEYS.join(', ')})`,
+      );
     }
   }
   return parsed as FileConfig;
@@ -112,7 +118,10 @@ function validateHttpUrl(raw: string, name: string): string {
 /** Turns `file://./x` and plain paths into an absolute `file://` URI. */
 function resolveLakeUri(raw: string, cwd: string): string {
   if (raw.startsWith('s3://')) {
-    throw new ConfigError('TWEETPIPE_LAKE', 's3:// lakes are not available in this version yet; use file://PATH');
+    throw new ConfigError(
+      'TWEETPIPE_LAKE',
+      's3:// lakes are not available in this version yet; use file://PATH',
+    );
   }
   const local = stripScheme(raw, 'file://', 'TWEETPIPE_LAKE', 'file://PATH or s3://BUCKET/PREFIX');
   return pathToFileURL(path.resolve(cwd, local)).href;
@@ -120,7 +129,10 @@ function resolveLakeUri(raw: string, cwd: string): string {
 
 function resolveWarehouseUri(raw: string, cwd: string): string {
   if (/^(postgres|postgresql|redshift|redshift-data):\/\//.test(raw)) {
-    throw new ConfigError('TWEETPIPE_WAREHOUSE', `${raw.split(':')[0]} warehouses are not available in this version yet; use duckdb://PATH`);
+    throw new ConfigError(
+      'TWEETPIPE_WAREHOUSE',
+      `${raw.split(':')[0]} warehouses are not available in this version yet; use duckdb://PATH`,
+    );
   }
   const local = stripScheme(raw, 'duckdb://', 'TWEETPIPE_WAREHOUSE', 'duckdb://PATH');
   return `duckdb://${path.resolve(cwd, local)}`;
@@ -156,6 +168,7 @@ function readPositiveInt(value: unknown, name: string): number | undefined {
 
 /** Parses a CLI integer option, naming the flag when it is invalid. */
 export function parsePositiveInt(raw: string, flag: string): number {
-  if (!/^\d+$/.test(raw) || Number(raw) <= 0) throw new ConfigError(flag, `must be a positive whole number, got "${raw}"`);
+  if (!/^\d+$/.test(raw) || Number(raw) <= 0)
+    throw new ConfigError(flag, `must be a positive whole number, got "${raw}"`);
   return Number(raw);
 }

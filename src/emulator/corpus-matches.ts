@@ -10,7 +10,13 @@ export function corpusMatches(corpus: Corpus, query: string, nowMs: number): Cor
   const out: CorpusPost[] = [];
   for (let slot = corpus.slotAt(nowMs); slot >= corpus.slotAt(nowMs - RECENT_WINDOW_MS); slot--) {
     const p = corpus.post(slot);
-    if (!p.deleted && p.createdMs <= nowMs && p.createdMs >= nowMs - RECENT_WINDOW_MS && matchesQuery(tree, p)) out.push(p);
+    if (
+      !p.deleted &&
+      p.createdMs <= nowMs &&
+      p.createdMs >= nowMs - RECENT_WINDOW_MS &&
+      matchesQuery(tree, p)
+    )
+      out.push(p);
   }
   return out;
 }

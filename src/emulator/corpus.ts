@@ -213,8 +213,7 @@ export class Corpus {
       else if (roll < 0.18) {
         const mentioned = this.user(r.int(0, USER_COUNT - 1));
         b.mention(mentioned.username, mentioned.id);
-      }
-      else if (roll < 0.2) b.cashtag(r.pick(CASHTAGS));
+      } else if (roll < 0.2) b.cashtag(r.pick(CASHTAGS));
       else if (roll < 0.23) b.add(r.pick(ESCAPED_BITS));
       else if (roll < 0.24) b.add('cafe\u0301');
       else if (roll < 0.26) b.add(r.chance(0.8) ? '\n' : '\r\n');
@@ -247,7 +246,9 @@ function makeUser(seed: number, index: number): CorpusUser {
     username,
     name: `${r.pick(FIRST_NAMES[lang])} ${r.chance(0.3) ? r.pick(EMOJI) : ''}`.trim(),
     lang,
-    description: r.chance(0.8) ? `Writes about ${r.pick(WORDS.en)} & ${r.pick(WORDS.en)} ${r.pick(EMOJI)}` : '',
+    description: r.chance(0.8)
+      ? `Writes about ${r.pick(WORDS.en)} & ${r.pick(WORDS.en)} ${r.pick(EMOJI)}`
+      : '',
     location: r.chance(0.6) ? r.pick(PLACES).full_name : '',
     url: r.chance(0.4) ? `https://t.co/${r.slug(10)}` : '',
     profile_image_url: `https://pbs.twimg.com/profile_images/${index}/${r.slug(8)}_normal.jpg`,
@@ -273,7 +274,12 @@ function makeMedia(r: Random, postId: string): CorpusMedia[] {
     const prefix = type === 'photo' ? 3 : type === 'video' ? 13 : 16;
     const key = `${prefix}_${(BigInt(postId) + BigInt(i + 1)).toString()}`;
     const file = r.slug(15);
-    const media: CorpusMedia = { media_key: key, type, width: r.pick([640, 1080, 1200, 1920]), height: r.pick([480, 720, 1080, 1350]) };
+    const media: CorpusMedia = {
+      media_key: key,
+      type,
+      width: r.pick([640, 1080, 1200, 1920]),
+      height: r.pick([480, 720, 1080, 1350]),
+    };
     if (type === 'photo') media.url = `https://pbs.twimg.com/media/${file}.jpg`;
     else {
       media.preview_image_url = `https://pbs.twimg.com/ext_tw_video_thumb/${key}/${file}.jpg`;

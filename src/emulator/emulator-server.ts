@@ -51,30 +51,49 @@ export interface RunningEmulator {
 /** Starts the X API v2 emulator on loopback. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const corpus = new Corpus(options.seed ?? 42, options.slotMs ?? DEFAULT_SLOT_MS);
-  const frozen = options.now === undefined ? undefined : typeof options.now === 'number' ? options.now : Date.parse(options.now);
-  if (frozen !== undefined && Number.isNaN(frozen)) throw new Error(`--now: "${options.now}" is not an ISO 8601 time`);
+  const frozen =
+    options.now === undefined
+      ? undefined
+      : typeof options.now === 'number'
+        ? options.now
+        : Date.parse(options.now);
+  if (frozen !== undefined && Number.isNaN(frozen))
+    throw new Error(`--now: "${options.now}" is not an ISO 8601 time`);
   const clock = options.clock ?? (frozen !== undefined ? () => frozen : Date.now);
   const limiter =
-    options.rateLimit === false ? undefined : new RateLimiter(options.rateLimit?.limit ?? 450, options.rateLimit?.windowMs ?? 15 * 60_000);
+    options.rateLimit === false
+      ? undefined
+      : new RateLimiter(options.rateLimit?.limit ?? 450, options.rateLimit?.windowMs ?? 15 * 60_000);
   const faults: Fault[] = [];
   const requests: RequestRecord[] = [];
 
-  const handle = (req: IncomingMessage, res: ServerResponse): void => {
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://emulator');
-    const record = (status: number) => requests.push({ path: url.pathname, params: url.searchParams, status });
+    const record = (status: number) =>
+      requests.push({ path: url.pathname, params: url.searchParams, status });
     const sendProblem = (problem: Problem, headers: Record<string, string> = {}) => {
       record(problem.status);
       res.writeHead(problem.status, { 'content-type': 'application/problem+json', ...headers });
       res.end(JSON.stringify(problem.body));
     };
-    if (req.method !== 'GET') return sendProblem({ status: 405, body: { title: 'Method Not Allowed', type: 'about:blank', status: 405, detail: `${req.method} is not supported here` } });
+    if (req.method !== 'GET')
+      return sendProblem({
+        status: 405,
+        body: {
+          title: 'Method Not Allowed',
+          type: 'about:blank',
+          status: 405,
+          detail: `${req.method} is not supported here`,
+        },
+      });
     if (url.pathname === '/health') {
       res.writeHead(200, { 'content-type': 'application/json' });
       return void res.end('{"ok":true}');
     }
     const auth = req.headers.authorization ?? '';
     const token = /^Bearer (\S+)$/.exec(auth)?.[1];
-    if (!token || (options.acceptTokens && !options.acceptTokens.includes(token))) return sendProblem(unauthorized());
+    if (!token || (options.acceptTokens && !options.acceptTokens.includes(token)))
+      return sendProblem(unauthorized());
     if (url.pathname !== '/2/tweets/search/recent') return sendProblem(notFound(url.pathname));
 
     const fault = faults.shift();
@@ -85,11 +104,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     if (fault?.kind === 'status') return sendProblem(serverError(fault.status));
     const rate = limiter?.take(`${token}:${url.pathname}`);
     const headers: Record<string, string> = rate
-      ? { 'x-rate-limit-limit': String(rate.limit), 'x-rate-limit-remaining': String(Math.max(0, rate.remaining)), 'x-rate-limit-reset': String(rate.reset) }
+      ? {
+          'x-rate-limit-limit': String(rate.limit),
+          'x-rate-limit-remaining': String(Math.max(0, rate.remaining)),
+          'x-rate-limit-reset': String(rate.reset),
+        }
       : {};
     if (fault?.kind === 'rate-limit') {
       const reset = String(Math.ceil(Date.now() / 1000 + fault.resetInSeconds));
-      return sendProblem(tooManyRequests(), { 'x-rate-limit-limit': headers['x-rate-limit-limit'] ?? '450', 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': reset });
+      return sendProblem(tooManyRequests(), {
+        'x-rate-limit-limit': headers['x-rate-limit-limit'] ?? '450',
+        'x-rate-limit-remaining': '0',
+        'x-rate-limit-reset': reset,
+      });
     }
     if (rate && !rate.allowed) return sendProblem(tooManyRequests(), headers);
 
@@ -111,7 +138,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       handle(req, res);
     } catch (error) {
       res.writeHead(500, { 'content-type': 'application/problem+json' });
-      res.end(JSON.stringify({ title: 'Internal Error', type: 'about:blank', status: 500, detail: String(error) }));
+      res.end(
+        JSON.stringify({ title: 'Internal Error', type: 'about:blank', status: 500, detail: String(error) }),
+      );
     }
   });
   await new Promise<void>((resolve, reject) => {

@@ -1,8 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type CorpusPost, matchesQuery, parseQuery, RECENT_WINDOW_MS, type RunningEmulator, startEmulator } from './index.js';
+import {
+  type CorpusPost,
+  matchesQuery,
+  parseQuery,
+  RECENT_WINDOW_MS,
+  type RunningEmulator,
+  startEmulator,
+} from './index.js';
 
 const NOW = '2026-11-20T12:00:00.000Z';
+// biome-ignore lint/suspicious/noExplicitAny: API responses are untrusted JSON, checked field by field.
 type Json = Record<string, any>;
 
 async function get(em: RunningEmulator, params: Record<string, string>, token: string | null = 'test') {
@@ -19,7 +27,8 @@ function expected(em: RunningEmulator, query: string): CorpusPost[] {
   const out: CorpusPost[] = [];
   for (let slot = em.corpus.slotAt(now); slot >= em.corpus.slotAt(now - RECENT_WINDOW_MS); slot--) {
     const p = em.corpus.post(slot);
-    if (!p.deleted && p.createdMs <= now && p.createdMs >= now - RECENT_WINDOW_MS && matchesQuery(tree, p)) out.push(p);
+    if (!p.deleted && p.createdMs <= now && p.createdMs >= now - RECENT_WINDOW_MS && matchesQuery(tree, p))
+      out.push(p);
   }
   return out;
 }
@@ -63,7 +72,11 @@ describe('X API emulator: GET /2/tweets/search/recent', () => {
     const seen: string[] = [];
     let token: string | undefined;
     do {
-      const { res, body } = await get(em, { query, max_results: '100', ...(token ? { next_token: token } : {}) });
+      const { res, body } = await get(em, {
+        query,
+        max_results: '100',
+        ...(token ? { next_token: token } : {}),
+      });
       assert.equal(res.status, 200);
       const ids = body.data.map((p: Json) => p.id);
       assert.equal(body.meta.result_count, ids.length);
@@ -83,7 +96,8 @@ describe('X API emulator: GET /2/tweets/search/recent', () => {
   it('returns only the default fields unless more are requested', async () => {
     const { body } = await get(em, { query: 'data' });
     assert.equal(body.data.length, 10);
-    for (const p of body.data) assert.deepEqual(Object.keys(p).sort(), ['edit_history_tweet_ids', 'id', 'text']);
+    for (const p of body.data)
+      assert.deepEqual(Object.keys(p).sort(), ['edit_history_tweet_ids', 'id', 'text']);
     assert.equal(body.includes, undefined);
   });
 
@@ -102,10 +116,12 @@ describe('X API emulator: GET /2/tweets/search/recent', () => {
       assert.ok(users.has(p.author_id), 'every author is expanded');
       assert.ok(!('public_metrics' in p) && !('entities' in p), 'unrequested fields are absent');
     }
-    for (const u of body.includes.users) assert.deepEqual(Object.keys(u).sort(), ['created_at', 'id', 'name', 'username']);
+    for (const u of body.includes.users)
+      assert.deepEqual(Object.keys(u).sort(), ['created_at', 'id', 'name', 'username']);
     const mediaKeys = new Set(body.includes.media.map((m: Json) => m.media_key));
     for (const p of body.data) for (const k of p.attachments?.media_keys ?? []) assert.ok(mediaKeys.has(k));
-    for (const m of body.includes.media) assert.deepEqual(Object.keys(m).sort(), ['media_key', 'type', 'width']);
+    for (const m of body.includes.media)
+      assert.deepEqual(Object.keys(m).sort(), ['media_key', 'type', 'width']);
     assert.ok(body.includes.tweets.length > 0);
   });
 
@@ -113,7 +129,12 @@ describe('X API emulator: GET /2/tweets/search/recent', () => {
     let found: Json | undefined;
     let token: string | undefined;
     do {
-      const { body } = await get(em, { query: 'is:reply data OR #AI OR climate', max_results: '100', expansions: 'referenced_tweets.id', ...(token ? { next_token: token } : {}) });
+      const { body } = await get(em, {
+        query: 'is:reply data OR #AI OR climate',
+        max_results: '100',
+        expansions: 'referenced_tweets.id',
+        ...(token ? { next_token: token } : {}),
+      });
       if (body.errors) found = body;
       token = body.meta.next_token;
     } while (token && !found);
@@ -124,7 +145,11 @@ describe('X API emulator: GET /2/tweets/search/recent', () => {
   });
 
   it('gives entity offsets in code points of the unescaped text, note_tweet for long posts', async () => {
-    const { body } = await get(em, { query: '#AI OR #data', max_results: '100', 'tweet.fields': 'entities,note_tweet' });
+    const { body } = await get(em, {
+      query: '#AI OR #data',
+      max_results: '100',
+      'tweet.fields': 'entities,note_tweet',
+    });
     let checked = 0;
     let notes = 0;
     for (const p of body.data) {
@@ -135,29 +160,46 @@ describe('X API emulator: GET /2/tweets/search/recent', () => {
         assert.equal(chars.slice(h.start, h.end).join(''), `#${h.tag}`);
         checked++;
       }
-      for (const m of source.entities?.mentions ?? []) assert.equal(chars.slice(m.start, m.end).join(''), `@${m.username}`);
+      for (const m of source.entities?.mentions ?? [])
+        assert.equal(chars.slice(m.start, m.end).join(''), `@${m.username}`);
     }
     assert.ok(checked > 50);
     assert.ok(notes > 0, 'long posts carry note_tweet');
   });
 
   it('applies operators: from:, lang:, -is:retweet, has:media, quoted phrases', async () => {
-    const fields = { 'tweet.fields': 'author_id,lang,referenced_tweets,attachments', expansions: 'author_id', max_results: '100' };
+    const fields = {
+      'tweet.fields': 'author_id,lang,referenced_tweets,attachments',
+      expansions: 'author_id',
+      max_results: '100',
+    };
     const author = expected(em, '#AI')[0]!.author;
     const from = await get(em, { query: `from:${author.username}`, ...fields });
     assert.ok(from.body.data.every((p: Json) => p.author_id === author.id));
     const ja = await get(em, { query: '#AI lang:ja', ...fields });
     assert.ok(ja.body.data.every((p: Json) => p.lang === 'ja'));
     const noRt = await get(em, { query: '#AI -is:retweet', ...fields });
-    assert.ok(noRt.body.data.every((p: Json) => !(p.referenced_tweets ?? []).some((r: Json) => r.type === 'retweeted')));
+    assert.ok(
+      noRt.body.data.every(
+        (p: Json) => !(p.referenced_tweets ?? []).some((r: Json) => r.type === 'retweeted'),
+      ),
+    );
     const media = await get(em, { query: '#AI has:media', ...fields });
-    assert.ok(media.body.data.length > 0 && media.body.data.every((p: Json) => p.attachments?.media_keys?.length > 0));
-    const phrase = await get(em, { query: '"open source"', max_results: '100', 'tweet.fields': 'note_tweet' });
+    assert.ok(
+      media.body.data.length > 0 && media.body.data.every((p: Json) => p.attachments?.media_keys?.length > 0),
+    );
+    const phrase = await get(em, {
+      query: '"open source"',
+      max_results: '100',
+      'tweet.fields': 'note_tweet',
+    });
     assert.ok(phrase.body.data.length > 0);
     for (const p of phrase.body.data) {
       const words = (p.note_tweet?.text ?? p.text)
         .replace(/&(amp|lt|gt);/g, ' ')
-        .toLowerCase().split(/[^\p{L}\p{N}_@#$']+/u).filter(Boolean);
+        .toLowerCase()
+        .split(/[^\p{L}\p{N}_@#$']+/u)
+        .filter(Boolean);
       assert.match(` ${words.join(' ')} `, / open source /);
     }
   });
@@ -166,13 +208,22 @@ describe('X API emulator: GET /2/tweets/search/recent', () => {
     const all = expected(em, '#data');
     const pivot = all[20]!;
     const since = await get(em, { query: '#data', since_id: pivot.id, max_results: '100' });
-    assert.deepEqual(since.body.data.map((p: Json) => p.id), all.slice(0, 20).map((p) => p.id));
+    assert.deepEqual(
+      since.body.data.map((p: Json) => p.id),
+      all.slice(0, 20).map((p) => p.id),
+    );
     const until = await get(em, { query: '#data', until_id: pivot.id, max_results: '10' });
-    assert.deepEqual(until.body.data.map((p: Json) => p.id), all.slice(21, 31).map((p) => p.id));
+    assert.deepEqual(
+      until.body.data.map((p: Json) => p.id),
+      all.slice(21, 31).map((p) => p.id),
+    );
     const end = new Date(pivot.createdMs).toISOString();
     const start = new Date(all[40]!.createdMs).toISOString();
     const window = await get(em, { query: '#data', start_time: start, end_time: end, max_results: '100' });
-    assert.deepEqual(window.body.data.map((p: Json) => p.id), all.slice(21, 41).map((p) => p.id));
+    assert.deepEqual(
+      window.body.data.map((p: Json) => p.id),
+      all.slice(21, 41).map((p) => p.id),
+    );
   });
 
   it('grows the corpus as its clock advances', async () => {
@@ -181,7 +232,11 @@ describe('X API emulator: GET /2/tweets/search/recent', () => {
     try {
       const first = await get(live, { query: '#AI', max_results: '10' });
       now += 6 * 3600_000;
-      const later = await get(live, { query: '#AI', max_results: '100', since_id: first.body.meta.newest_id });
+      const later = await get(live, {
+        query: '#AI',
+        max_results: '100',
+        since_id: first.body.meta.newest_id,
+      });
       assert.ok(later.body.meta.result_count > 0, 'new posts appeared');
       assert.ok(BigInt(later.body.meta.oldest_id) > BigInt(first.body.meta.newest_id));
     } finally {
@@ -213,7 +268,11 @@ describe('X API emulator: GET /2/tweets/search/recent', () => {
     const other = await startEmulator({ now: NOW, seed: 7 });
     try {
       const a = await get(em, { query: '#AI', max_results: '50', 'tweet.fields': 'entities,public_metrics' });
-      const b = await get(other, { query: '#AI', max_results: '50', 'tweet.fields': 'entities,public_metrics' });
+      const b = await get(other, {
+        query: '#AI',
+        max_results: '50',
+        'tweet.fields': 'entities,public_metrics',
+      });
       assert.deepEqual(a.body, b.body);
     } finally {
       await other.close();

@@ -17,24 +17,40 @@ export function invalidRequest(message: string, parameters: Record<string, strin
 }
 
 export function unauthorized(): Problem {
-  return { status: 401, body: { title: 'Unauthorized', type: 'about:blank', status: 401, detail: 'Unauthorized' } };
+  return {
+    status: 401,
+    body: { title: 'Unauthorized', type: 'about:blank', status: 401, detail: 'Unauthorized' },
+  };
 }
 
 export function tooManyRequests(): Problem {
-  return { status: 429, body: { title: 'Too Many Requests', detail: 'Too Many Requests', type: 'about:blank', status: 429 } };
+  return {
+    status: 429,
+    body: { title: 'Too Many Requests', detail: 'Too Many Requests', type: 'about:blank', status: 429 },
+  };
 }
 
 export function notFound(path: string): Problem {
   return {
     status: 404,
-    body: { title: 'Not Found', detail: `No route for ${path} in the tweetpipe X API emulator`, type: 'about:blank', status: 404 },
+    body: {
+      title: 'Not Found',
+      detail: `No route for ${path} in the tweetpipe X API emulator`,
+      type: 'about:blank',
+      status: 404,
+    },
   };
 }
 
 export function serverError(status: number): Problem {
   return {
     status,
-    body: { title: 'Service Unavailable', detail: 'Service Unavailable (injected fault)', type: 'about:blank', status },
+    body: {
+      title: 'Service Unavailable',
+      detail: 'Service Unavailable (injected fault)',
+      type: 'about:blank',
+      status,
+    },
   };
 }
 

@@ -13,7 +13,11 @@ function tokens(post: CorpusPost) {
   if (!t) {
     const list = words(post);
     // Keywords match plain words only; phrases see every token, so `@x` between two words breaks a phrase.
-    t = { words: new Set(list.filter((w) => !/^[#@$]/.test(w))), joined: ` ${list.join(' ')} `, text: (post.note?.text ?? post.text).normalize('NFC').toLowerCase() };
+    t = {
+      words: new Set(list.filter((w) => !/^[#@$]/.test(w))),
+      joined: ` ${list.join(' ')} `,
+      text: (post.note?.text ?? post.text).normalize('NFC').toLowerCase(),
+    };
     cache.set(post, t);
   }
   return t;
@@ -58,7 +62,10 @@ function matchOperator(name: string, value: string, post: CorpusPost): boolean {
     case 'from':
       return post.author.username.toLowerCase() === value || post.author.id === value;
     case 'to':
-      return post.inReplyToUserId !== undefined && entities.mentions.some((m) => m.username.toLowerCase() === value);
+      return (
+        post.inReplyToUserId !== undefined &&
+        entities.mentions.some((m) => m.username.toLowerCase() === value)
+      );
     case 'lang':
       return post.lang === value;
     case 'conversation_id':

@@ -21,7 +21,9 @@ export class QuerySyntaxError extends Error {}
 export function parseQuery(query: string): QueryNode {
   if (query.trim() === '') throw new QuerySyntaxError('The `query` parameter can not be empty');
   if ([...query].length > MAX_QUERY_LENGTH) {
-    throw new QuerySyntaxError(`The \`query\` parameter exceeds the maximum length of ${MAX_QUERY_LENGTH} characters`);
+    throw new QuerySyntaxError(
+      `The \`query\` parameter exceeds the maximum length of ${MAX_QUERY_LENGTH} characters`,
+    );
   }
   const tokens = tokenize(query);
   let pos = 0;
@@ -38,7 +40,8 @@ export function parseQuery(query: string): QueryNode {
   const parseAnd = (): QueryNode => {
     const items: QueryNode[] = [];
     while (pos < tokens.length && peek()!.type !== 'or' && peek()!.type !== 'close') items.push(parseUnary());
-    if (items.length === 0) throw new QuerySyntaxError('There were errors processing your request: missing term');
+    if (items.length === 0)
+      throw new QuerySyntaxError('There were errors processing your request: missing term');
     return items.length === 1 ? items[0]! : { kind: 'and', items };
   };
   const parseUnary = (): QueryNode => {
@@ -46,7 +49,8 @@ export function parseQuery(query: string): QueryNode {
     if (token.type === 'not') return { kind: 'not', item: parseUnary() };
     if (token.type === 'open') {
       const inner = parseOr();
-      if (tokens[pos]?.type !== 'close') throw new QuerySyntaxError('There were errors processing your request: unbalanced parentheses');
+      if (tokens[pos]?.type !== 'close')
+        throw new QuerySyntaxError('There were errors processing your request: unbalanced parentheses');
       pos++;
       return inner;
     }
@@ -56,7 +60,8 @@ export function parseQuery(query: string): QueryNode {
   };
 
   const tree = parseOr();
-  if (pos !== tokens.length) throw new QuerySyntaxError('There were errors processing your request: unbalanced parentheses');
+  if (pos !== tokens.length)
+    throw new QuerySyntaxError('There were errors processing your request: unbalanced parentheses');
   if (!hasPositiveStandalone(tree)) {
     throw new QuerySyntaxError(
       'There were errors processing your request: Rules must contain a non-negation term and at least one non-is/has/lang operator',
@@ -85,7 +90,8 @@ function tokenize(query: string): Token[] {
       i++;
     } else if (c === '"') {
       const end = query.indexOf('"', i + 1);
-      if (end < 0) throw new QuerySyntaxError('There were errors processing your request: unterminated quoted phrase');
+      if (end < 0)
+        throw new QuerySyntaxError('There were errors processing your request: unterminated quoted phrase');
       tokens.push({ type: 'phrase', value: query.slice(i + 1, end) });
       i = end + 1;
     } else {
@@ -103,20 +109,30 @@ function term(word: string): QueryNode {
   const lower = word.toLowerCase();
   if (word.length > 1 && word[0] === '#') return { kind: 'hashtag', value: lower.slice(1) };
   if (word.length > 1 && word[0] === '@') return { kind: 'mention', value: lower.slice(1) };
-  if (word.length > 1 && word[0] === '$' && !/^\$\d/.test(word)) return { kind: 'cashtag', value: lower.slice(1) };
+  if (word.length > 1 && word[0] === '$' && !/^\$\d/.test(word))
+    return { kind: 'cashtag', value: lower.slice(1) };
   const colon = word.indexOf(':');
   if (colon > 0 && !word.startsWith('http')) {
     const name = lower.slice(0, colon);
     const value = word.slice(colon + 1);
     if (!CONJUNCTION_REQUIRED.has(name) && !STANDALONE.has(name)) {
-      throw new QuerySyntaxError(`There were errors processing your request: Reference to invalid operator '${name}'`);
+      throw new QuerySyntaxError(
+        `There were errors processing your request: Reference to invalid operator '${name}'`,
+      );
     }
-    if (value === '') throw new QuerySyntaxError(`There were errors processing your request: operator '${name}' needs a value`);
+    if (value === '')
+      throw new QuerySyntaxError(
+        `There were errors processing your request: operator '${name}' needs a value`,
+      );
     if (name === 'is' && !IS_VALUES.has(value)) {
-      throw new QuerySyntaxError(`There were errors processing your request: Reference to invalid field 'is:${value}'`);
+      throw new QuerySyntaxError(
+        `There were errors processing your request: Reference to invalid field 'is:${value}'`,
+      );
     }
     if (name === 'has' && !HAS_VALUES.has(value)) {
-      throw new QuerySyntaxError(`There were errors processing your request: Reference to invalid field 'has:${value}'`);
+      throw new QuerySyntaxError(
+        `There were errors processing your request: Reference to invalid field 'has:${value}'`,
+      );
     }
     return { kind: 'operator', name, value: value.toLowerCase() };
   }

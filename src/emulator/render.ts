@@ -28,14 +28,25 @@ function renderEntities(e: Entities): Json | undefined {
 }
 
 /** One post as X renders it with the requested `tweet.fields` (`version` < last means an earlier edit). */
-export function renderTweet(corpus: Corpus, post: CorpusPost, version: number, fields: Set<string>, nowMs: number): Json {
+export function renderTweet(
+  corpus: Corpus,
+  post: CorpusPost,
+  version: number,
+  fields: Set<string>,
+  nowMs: number,
+): Json {
   const latest = version === post.editHistory.length - 1;
   const id = post.editHistory[version]!;
   const text = latest ? post.text : post.text.replace(/\s*\S+$/, '');
   const createdMs = latest ? post.createdMs : snowflakeTime(id);
-  const out: Json = { id, text: escapeHtml(text), edit_history_tweet_ids: post.editHistory.slice(0, version + 1) };
+  const out: Json = {
+    id,
+    text: escapeHtml(text),
+    edit_history_tweet_ids: post.editHistory.slice(0, version + 1),
+  };
   const has = (f: string) => fields.has(f);
-  if (has('attachments') && post.media.length) out.attachments = { media_keys: post.media.map((m) => m.media_key) };
+  if (has('attachments') && post.media.length)
+    out.attachments = { media_keys: post.media.map((m) => m.media_key) };
   if (has('author_id')) out.author_id = post.author.id;
   if (has('conversation_id')) out.conversation_id = post.conversationId;
   if (has('created_at')) out.created_at = new Date(createdMs).toISOString();
@@ -47,7 +58,9 @@ export function renderTweet(corpus: Corpus, post: CorpusPost, version: number, f
     };
   }
   if (has('entities')) {
-    const entities = renderEntities(latest ? post.entities : { ...post.entities, urls: [], hashtags: [], cashtags: [], mentions: [] });
+    const entities = renderEntities(
+      latest ? post.entities : { ...post.entities, urls: [], hashtags: [], cashtags: [], mentions: [] },
+    );
     if (entities) out.entities = entities;
   }
   if (has('geo') && post.place) out.geo = { place_id: post.place.id };
@@ -55,7 +68,9 @@ export function renderTweet(corpus: Corpus, post: CorpusPost, version: number, f
   if (has('lang')) out.lang = post.lang;
   if (has('note_tweet') && post.note) {
     const entities = renderEntities(post.note.entities);
-    out.note_tweet = entities ? { text: escapeHtml(post.note.text), entities } : { text: escapeHtml(post.note.text) };
+    out.note_tweet = entities
+      ? { text: escapeHtml(post.note.text), entities }
+      : { text: escapeHtml(post.note.text) };
   }
   if (has('possibly_sensitive')) out.possibly_sensitive = post.possiblySensitive;
   if (has('public_metrics')) out.public_metrics = corpus.metrics(post, nowMs);
@@ -67,7 +82,17 @@ export function renderTweet(corpus: Corpus, post: CorpusPost, version: number, f
 
 export function renderUser(user: CorpusUser, fields: Set<string>): Json {
   const out: Json = { id: user.id, name: user.name, username: user.username };
-  for (const f of ['created_at', 'description', 'location', 'profile_image_url', 'protected', 'public_metrics', 'url', 'verified', 'verified_type'] as const) {
+  for (const f of [
+    'created_at',
+    'description',
+    'location',
+    'profile_image_url',
+    'protected',
+    'public_metrics',
+    'url',
+    'verified',
+    'verified_type',
+  ] as const) {
     if (fields.has(f)) out[f] = user[f];
   }
   return sortKeys(out);
@@ -78,13 +103,15 @@ export function renderMedia(media: CorpusMedia, fields: Set<string>): Json {
   for (const f of ['url', 'preview_image_url', 'width', 'height', 'duration_ms', 'alt_text'] as const) {
     if (fields.has(f) && media[f] !== undefined) out[f] = media[f];
   }
-  if (fields.has('public_metrics') && media.view_count !== undefined) out.public_metrics = { view_count: media.view_count };
+  if (fields.has('public_metrics') && media.view_count !== undefined)
+    out.public_metrics = { view_count: media.view_count };
   return sortKeys(out);
 }
 
 export function renderPlace(place: CorpusPlace, fields: Set<string>): Json {
   const out: Json = { full_name: place.full_name, id: place.id };
-  for (const f of ['name', 'country', 'country_code', 'place_type'] as const) if (fields.has(f)) out[f] = place[f];
+  for (const f of ['name', 'country', 'country_code', 'place_type'] as const)
+    if (fields.has(f)) out[f] = place[f];
   if (fields.has('geo')) out.geo = { type: 'Feature', bbox: place.bbox, properties: {} };
   return sortKeys(out);
 }
@@ -137,10 +164,13 @@ export function renderPosts(corpus: Corpus, posts: CorpusPost[], sel: FieldSelec
   }
   for (const ref of referencedPosts) {
     if (exp.has('referenced_tweets.id.author_id')) users.set(ref.author.id, ref.author);
-    if (exp.has('referenced_tweets.id.attachments.media_keys')) for (const m of ref.media) media.set(m.media_key, m);
+    if (exp.has('referenced_tweets.id.attachments.media_keys'))
+      for (const m of ref.media) media.set(m.media_key, m);
   }
 
-  const out: Json = { data: posts.map((p) => renderTweet(corpus, p, p.editHistory.length - 1, sel.tweet, nowMs)) };
+  const out: Json = {
+    data: posts.map((p) => renderTweet(corpus, p, p.editHistory.length - 1, sel.tweet, nowMs)),
+  };
   const includes: Json = {};
   if (users.size) includes.users = [...users.values()].map((u) => renderUser(u, sel.user));
   if (tweets.size) includes.tweets = [...tweets.values()];

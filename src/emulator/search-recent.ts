@@ -9,8 +9,21 @@ import { snowflakeTime } from './snowflake.js';
 
 export const RECENT_WINDOW_MS = 7 * 24 * 3600 * 1000;
 const PARAMS = [
-  'query', 'start_time', 'end_time', 'since_id', 'until_id', 'max_results', 'next_token', 'pagination_token',
-  'sort_order', 'expansions', 'tweet.fields', 'user.fields', 'media.fields', 'place.fields', 'poll.fields',
+  'query',
+  'start_time',
+  'end_time',
+  'since_id',
+  'until_id',
+  'max_results',
+  'next_token',
+  'pagination_token',
+  'sort_order',
+  'expansions',
+  'tweet.fields',
+  'user.fields',
+  'media.fields',
+  'place.fields',
+  'poll.fields',
 ];
 
 /** Encodes a page cursor: opaque to clients, like X's `next_token`. */
@@ -35,10 +48,14 @@ export type SearchResult = { status: 200; body: Record<string, unknown> } | Prob
 /** `GET /2/tweets/search/recent`, as X specifies it. */
 export function searchRecent(params: URLSearchParams, ctx: SearchContext): SearchResult {
   for (const key of params.keys()) {
-    if (!PARAMS.includes(key)) return invalidRequest(`The query parameter [${key}] is not one of [${PARAMS.join(',')}]`, { [key]: [params.get(key) ?? ''] });
+    if (!PARAMS.includes(key))
+      return invalidRequest(`The query parameter [${key}] is not one of [${PARAMS.join(',')}]`, {
+        [key]: [params.get(key) ?? ''],
+      });
   }
   const query = params.get('query');
-  if (query === null || query.trim() === '') return invalidRequest('The `query` query parameter can not be empty', { query: [''] });
+  if (query === null || query.trim() === '')
+    return invalidRequest('The `query` query parameter can not be empty', { query: [''] });
   let tree: QueryNode;
   try {
     tree = parseQuery(query);
@@ -49,7 +66,9 @@ export function searchRecent(params: URLSearchParams, ctx: SearchContext): Searc
   const maxRaw = params.get('max_results') ?? '10';
   const max = Number(maxRaw);
   if (!/^\d+$/.test(maxRaw) || max < 10 || max > 100) {
-    return invalidRequest(`The \`max_results\` query parameter value [${maxRaw}] is not between 10 and 100`, { max_results: [maxRaw] });
+    return invalidRequest(`The \`max_results\` query parameter value [${maxRaw}] is not between 10 and 100`, {
+      max_results: [maxRaw],
+    });
   }
   const sel = readFieldSelection(params);
   if ('status' in sel) return sel;
@@ -61,27 +80,49 @@ export function searchRecent(params: URLSearchParams, ctx: SearchContext): Searc
   const start = params.get('start_time');
   if (start !== null) {
     const t = parseTime(start);
-    if (t === undefined) return invalidRequest(`Invalid 'start_time':'${start}'. 'start_time' must be a valid ISO 8601 timestamp.`, { start_time: [start] });
+    if (t === undefined)
+      return invalidRequest(
+        `Invalid 'start_time':'${start}'. 'start_time' must be a valid ISO 8601 timestamp.`,
+        { start_time: [start] },
+      );
     if (t < oldest) {
-      return invalidRequest(`Invalid 'start_time':'${start}'. 'start_time' must be on or after ${new Date(oldest).toISOString()}`, { start_time: [start] });
+      return invalidRequest(
+        `Invalid 'start_time':'${start}'. 'start_time' must be on or after ${new Date(oldest).toISOString()}`,
+        { start_time: [start] },
+      );
     }
     lower = t;
   }
   const end = params.get('end_time');
   if (end !== null) {
     const t = parseTime(end);
-    if (t === undefined) return invalidRequest(`Invalid 'end_time':'${end}'. 'end_time' must be a valid ISO 8601 timestamp.`, { end_time: [end] });
+    if (t === undefined)
+      return invalidRequest(`Invalid 'end_time':'${end}'. 'end_time' must be a valid ISO 8601 timestamp.`, {
+        end_time: [end],
+      });
     if (t > nowMs - 10_000) {
-      return invalidRequest(`Invalid 'end_time':'${end}'. 'end_time' must be a minimum of 10 seconds prior to the request time.`, { end_time: [end] });
+      return invalidRequest(
+        `Invalid 'end_time':'${end}'. 'end_time' must be a minimum of 10 seconds prior to the request time.`,
+        { end_time: [end] },
+      );
     }
     upper = t;
   }
-  if (upper <= lower) return invalidRequest(`Invalid 'end_time':'${end}'. 'end_time' must be after 'start_time'.`, { end_time: [end ?? ''] });
+  if (upper <= lower)
+    return invalidRequest(`Invalid 'end_time':'${end}'. 'end_time' must be after 'start_time'.`, {
+      end_time: [end ?? ''],
+    });
 
   const sinceRaw = params.get('since_id');
   const untilRaw = params.get('until_id');
-  for (const [name, raw] of [['since_id', sinceRaw], ['until_id', untilRaw]] as const) {
-    if (raw !== null && !/^\d{1,19}$/.test(raw)) return invalidRequest(`The \`${name}\` query parameter value [${raw}] does not match ^[0-9]{1,19}$`, { [name]: [raw] });
+  for (const [name, raw] of [
+    ['since_id', sinceRaw],
+    ['until_id', untilRaw],
+  ] as const) {
+    if (raw !== null && !/^\d{1,19}$/.test(raw))
+      return invalidRequest(`The \`${name}\` query parameter value [${raw}] does not match ^[0-9]{1,19}$`, {
+        [name]: [raw],
+      });
   }
   if (sinceRaw !== null && snowflakeTime(sinceRaw) < oldest) {
     return invalidRequest(
@@ -94,7 +135,10 @@ export function searchRecent(params: URLSearchParams, ctx: SearchContext): Searc
   const tokenRaw = params.get('next_token') ?? params.get('pagination_token');
   if (tokenRaw !== null) {
     const cursor = decodeToken(tokenRaw);
-    if (cursor === undefined) return invalidRequest(`The \`next_token\` query parameter value [${tokenRaw}] is not valid`, { next_token: [tokenRaw] });
+    if (cursor === undefined)
+      return invalidRequest(`The \`next_token\` query parameter value [${tokenRaw}] is not valid`, {
+        next_token: [tokenRaw],
+      });
     if (cursor < until) until = cursor;
   }
 

@@ -89,7 +89,11 @@ export class TextBuilder {
 
 /** Moves every entity by `offset` code points. */
 export function shiftEntities(entities: Entities, offset: number): Entities {
-  const shift = <T extends { start: number; end: number }>(e: T): T => ({ ...e, start: e.start + offset, end: e.end + offset });
+  const shift = <T extends { start: number; end: number }>(e: T): T => ({
+    ...e,
+    start: e.start + offset,
+    end: e.end + offset,
+  });
   return {
     hashtags: entities.hashtags.map(shift),
     cashtags: entities.cashtags.map(shift),

@@ -34,5 +34,7 @@ export function runLogKey(stage: string, startedAt: string): string {
 /** A sortable, unique batch id: UTC time to the millisecond plus random hex. */
 export function newBatchId(now: Date = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('.', '');
-  return `${stamp}-${Math.floor(Math.random() * 0xffffff).toString(16).padStart(6, '0')}`;
+  return `${stamp}-${Math.floor(Math.random() * 0xffffff)
+    .toString(16)
+    .padStart(6, '0')}`;
 }

@@ -16,7 +16,9 @@ export interface LoadSummary {
 }
 
 /** Every committed processed batch's manifest, oldest first. */
-export async function listProcessedManifests(lake: Lake): Promise<{ key: string; manifest: ProcessedManifest }[]> {
+export async function listProcessedManifests(
+  lake: Lake,
+): Promise<{ key: string; manifest: ProcessedManifest }[]> {
   const keys = (await lake.list(`${PROCESSED}/_manifests/`)).filter((o) => o.key.endsWith('/_manifest.json'));
   const out: { key: string; manifest: ProcessedManifest }[] = [];
   for (const { key } of keys) {
@@ -30,7 +32,11 @@ export async function listProcessedManifests(lake: Lake): Promise<{ key: string;
  * The load stage: every processed batch not yet in `etl_loads` is loaded into the warehouse,
  * one transaction per batch. Loading again changes nothing.
  */
-export async function load(settings: Settings, lake: Lake, options: { progress?: Progress } = {}): Promise<LoadSummary> {
+export async function load(
+  settings: Settings,
+  lake: Lake,
+  options: { progress?: Progress } = {},
+): Promise<LoadSummary> {
   const progress = options.progress ?? silentProgress;
   const warehouse = await openWarehouse(settings.warehouse);
   try {
@@ -45,10 +51,18 @@ export async function loadInto(warehouse: Warehouse, lake: Lake, progress: Progr
   const loaded = await warehouse.loadedBatches();
   const manifests = await listProcessedManifests(lake);
   const pending = manifests.filter((m) => !loaded.has(m.manifest.batch_id));
-  const summary: LoadSummary = { warehouse: warehouse.uri, batches: 0, skipped: manifests.length - pending.length, rows: {}, inserted: {} };
+  const summary: LoadSummary = {
+    warehouse: warehouse.uri,
+    batches: 0,
+    skipped: manifests.length - pending.length,
+    rows: {},
+    inserted: {},
+  };
   for (const [i, { manifest }] of pending.entries()) {
     progress.update(`load: batch ${i + 1}/${pending.length} (${manifest.batch_id})`);
-    const copies = await Promise.all(manifest.files.map(async (f) => [f.key, await lake.localCopy(f.key)] as const));
+    const copies = await Promise.all(
+      manifest.files.map(async (f) => [f.key, await lake.localCopy(f.key)] as const),
+    );
     try {
       const result = await warehouse.loadBatch(manifest, new Map(copies.map(([k, c]) => [k, c.path])));
       if (!result.loaded) {
@@ -57,7 +71,8 @@ export async function loadInto(warehouse: Warehouse, lake: Lake, progress: Progr
       }
       summary.batches++;
       for (const [t, n] of Object.entries(result.rows)) summary.rows[t] = (summary.rows[t] ?? 0) + n;
-      for (const [t, n] of Object.entries(result.inserted)) summary.inserted[t] = (summary.inserted[t] ?? 0) + n;
+      for (const [t, n] of Object.entries(result.inserted))
+        summary.inserted[t] = (summary.inserted[t] ?? 0) + n;
     } finally {
       await Promise.all(copies.map(([, c]) => c.release()));
     }

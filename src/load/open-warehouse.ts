@@ -10,6 +10,7 @@ const ADAPTERS: Record<string, (uri: string) => Promise<Warehouse>> = {
 export async function openWarehouse(uri: string): Promise<Warehouse> {
   const scheme = uri.split(':')[0] ?? '';
   const open = ADAPTERS[scheme];
-  if (!open) throw new ConfigError('TWEETPIPE_WAREHOUSE', `no warehouse implementation for "${scheme}://" URIs`);
+  if (!open)
+    throw new ConfigError('TWEETPIPE_WAREHOUSE', `no warehouse implementation for "${scheme}://" URIs`);
   return open(uri);
 }

@@ -4,7 +4,15 @@ import { TABLES } from '../schema/tables.js';
 import { BatchFlattener } from './flatten-batch.js';
 
 const col = (name: string) => TABLES.tweets.columns.findIndex(([c]) => c === name);
-const line = (retrievedAt: string, response: unknown) => JSON.stringify({ retrieved_at: retrievedAt, endpoint: 'x', query: 'q', request_url: 'u', status: 200, response });
+const line = (retrievedAt: string, response: unknown) =>
+  JSON.stringify({
+    retrieved_at: retrievedAt,
+    endpoint: 'x',
+    query: 'q',
+    request_url: 'u',
+    status: 200,
+    response,
+  });
 
 describe('BatchFlattener', () => {
   it('uses note_tweet text and entities, decodes HTML entities, marks references', () => {
@@ -19,7 +27,13 @@ describe('BatchFlattener', () => {
             author_id: '7',
             lang: 'und',
             entities: { hashtags: [{ start: 0, end: 2, tag: 'no' }] },
-            note_tweet: { text: 'long &amp; full #Tag 😀 $BTC', entities: { hashtags: [{ start: 13, end: 17, tag: 'Tag' }], cashtags: [{ start: 20, end: 24, tag: 'BTC' }] } },
+            note_tweet: {
+              text: 'long &amp; full #Tag 😀 $BTC',
+              entities: {
+                hashtags: [{ start: 13, end: 17, tag: 'Tag' }],
+                cashtags: [{ start: 20, end: 24, tag: 'BTC' }],
+              },
+            },
             referenced_tweets: [{ type: 'quoted', id: '99' }],
             edit_history_tweet_ids: ['98', '100'],
           },
@@ -46,9 +60,24 @@ describe('BatchFlattener', () => {
 
   it('keeps the latest retrieval of a post, and match wins over reference', () => {
     const f = new BatchFlattener('b1');
-    f.addLine(line('2026-11-20T10:00:00Z', { data: [{ id: '5', text: 'a', public_metrics: { like_count: 9 } }] }), 'p0', 1);
-    f.addLine(line('2026-11-20T09:00:00Z', { data: [{ id: '5', text: 'a', public_metrics: { like_count: 1 } }] }), 'p1', 1);
-    f.addLine(line('2026-11-20T11:00:00Z', { data: [], includes: { tweets: [{ id: '5', text: 'a', public_metrics: { like_count: 12 } }] } }), 'p2', 1);
+    f.addLine(
+      line('2026-11-20T10:00:00Z', { data: [{ id: '5', text: 'a', public_metrics: { like_count: 9 } }] }),
+      'p0',
+      1,
+    );
+    f.addLine(
+      line('2026-11-20T09:00:00Z', { data: [{ id: '5', text: 'a', public_metrics: { like_count: 1 } }] }),
+      'p1',
+      1,
+    );
+    f.addLine(
+      line('2026-11-20T11:00:00Z', {
+        data: [],
+        includes: { tweets: [{ id: '5', text: 'a', public_metrics: { like_count: 12 } }] },
+      }),
+      'p2',
+      1,
+    );
     const rows = f.finish();
     assert.equal(rows.tweets.length, 1);
     assert.equal(rows.tweets[0]![col('like_count')], 12);
@@ -60,9 +89,24 @@ describe('BatchFlattener', () => {
   it('quarantines bad lines and posts with their reason and keeps the rest', () => {
     const f = new BatchFlattener('b1');
     f.addLine('{not json', 'p0', 1);
-    f.addLine(line('2026-11-20T10:00:00Z', { data: [{ text: 'no id' }, { id: '12x', text: 'bad id' }, { id: '99999999999999999999', text: 'too big' }, { id: '1', text: 'ok' }], errors: [{ title: 'Not Found Error' }] }), 'p0', 2);
+    f.addLine(
+      line('2026-11-20T10:00:00Z', {
+        data: [
+          { text: 'no id' },
+          { id: '12x', text: 'bad id' },
+          { id: '99999999999999999999', text: 'too big' },
+          { id: '1', text: 'ok' },
+        ],
+        errors: [{ title: 'Not Found Error' }],
+      }),
+      'p0',
+      2,
+    );
     const rows = f.finish();
-    assert.deepEqual(rows.tweets.map((r) => r[0]), ['1']);
+    assert.deepEqual(
+      rows.tweets.map((r) => r[0]),
+      ['1'],
+    );
     assert.deepEqual(
       f.quarantine.map((q) => [q.line, q.reason.split(':')[0]]),
       [
@@ -73,7 +117,10 @@ describe('BatchFlattener', () => {
       ],
     );
     assert.equal(f.stats.partial_errors, 1);
-    assert.equal(f.stats.posts_read, f.stats.posts_written + f.stats.posts_quarantined + f.stats.posts_duplicate);
+    assert.equal(
+      f.stats.posts_read,
+      f.stats.posts_written + f.stats.posts_quarantined + f.stats.posts_duplicate,
+    );
   });
 
   it('derives created_at from the snowflake ID when the field was not requested', () => {

@@ -3,6 +3,7 @@ import { emptyTableRows, type TableRows } from '../schema/tables.js';
 import { EntityAnchor } from './clean/anchor-entities.js';
 import { cleanText, normalizeTag, normalizeText, urlDomain } from './clean/clean-text.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: API responses are untrusted JSON, checked field by field.
 type Json = Record<string, any>;
 const MAX_INT64 = 9223372036854775807n;
 
@@ -43,7 +44,9 @@ export function toId(value: unknown): string | null {
 
 function idProblem(value: unknown): string | null {
   if (value === undefined || value === null || value === '') return 'post without id';
-  return toId(value) === null ? `id ${JSON.stringify(value).slice(0, 40)} is not a decimal 64-bit integer` : null;
+  return toId(value) === null
+    ? `id ${JSON.stringify(value).slice(0, 40)} is not a decimal 64-bit integer`
+    : null;
 }
 
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
@@ -99,16 +102,26 @@ export class BatchFlattener {
     }
     const retrievedAt = new Date(retrievedMs).toISOString();
     if (Array.isArray(response.errors)) this.stats.partial_errors += response.errors.length;
-    const data = Array.isArray(response.data) ? response.data : response.data && typeof response.data === 'object' ? [response.data] : [];
+    const data = Array.isArray(response.data)
+      ? response.data
+      : response.data && typeof response.data === 'object'
+        ? [response.data]
+        : [];
     const includes = (response.includes ?? {}) as Json;
     for (const post of data) this.#addPost(post, true, retrievedMs, retrievedAt, part, line);
-    for (const post of Array.isArray(includes.tweets) ? includes.tweets : []) this.#addPost(post, false, retrievedMs, retrievedAt, part, line);
+    for (const post of Array.isArray(includes.tweets) ? includes.tweets : [])
+      this.#addPost(post, false, retrievedMs, retrievedAt, part, line);
     for (const user of Array.isArray(includes.users) ? includes.users : []) {
       this.stats.users_read++;
       const id = toId(user?.id);
       if (id === null) {
         this.stats.users_quarantined++;
-        this.quarantine.push({ reason: `user ${idProblem(user?.id)?.replace('post', 'user')}`, part, line, raw: JSON.stringify(user) });
+        this.quarantine.push({
+          reason: `user ${idProblem(user?.id)?.replace('post', 'user')}`,
+          part,
+          line,
+          raw: JSON.stringify(user),
+        });
         continue;
       }
       const seen = this.#users.get(id);
@@ -132,9 +145,17 @@ export class BatchFlattener {
     this.quarantine.push({ reason, part, line, raw });
   }
 
-  #addPost(post: Json, match: boolean, retrievedMs: number, retrievedAt: string, part: string, line: number): void {
+  #addPost(
+    post: Json,
+    match: boolean,
+    retrievedMs: number,
+    retrievedAt: string,
+    part: string,
+    line: number,
+  ): void {
     this.stats.posts_read++;
-    const problem = typeof post === 'object' && post !== null ? idProblem(post.id) : 'post is not a JSON object';
+    const problem =
+      typeof post === 'object' && post !== null ? idProblem(post.id) : 'post is not a JSON object';
     if (problem) {
       this.stats.posts_quarantined++;
       this.quarantine.push({ reason: problem, part, line, raw: JSON.stringify(post) });
@@ -148,7 +169,8 @@ export class BatchFlattener {
     }
     this.stats.posts_duplicate++;
     // Latest retrieval wins (ties: the later line, as a larger batch_id would); a post seen as a match stays a match.
-    if (retrievedMs >= seen.retrievedMs) this.#posts.set(id, { post, retrievedMs, retrievedAt, match: match || seen.match });
+    if (retrievedMs >= seen.retrievedMs)
+      this.#posts.set(id, { post, retrievedMs, retrievedAt, match: match || seen.match });
     else seen.match ||= match;
   }
 
@@ -160,23 +182,56 @@ export class BatchFlattener {
     for (const [id, { user, retrievedAt }] of this.#users) {
       const m = (user.public_metrics ?? {}) as Json;
       rows.users.push([
-        id, str(user.username), str(user.name), str(user.description) === null ? null : cleanText(user.description),
-        str(user.location), str(user.url), str(user.profile_image_url), isoOrNull(user.created_at), bool(user.verified),
-        str(user.verified_type), bool(user.protected), num(m.followers_count), num(m.following_count), num(m.tweet_count),
-        num(m.listed_count), num(m.like_count), retrievedAt, this.batchId,
+        id,
+        str(user.username),
+        str(user.name),
+        str(user.description) === null ? null : cleanText(user.description),
+        str(user.location),
+        str(user.url),
+        str(user.profile_image_url),
+        isoOrNull(user.created_at),
+        bool(user.verified),
+        str(user.verified_type),
+        bool(user.protected),
+        num(m.followers_count),
+        num(m.following_count),
+        num(m.tweet_count),
+        num(m.listed_count),
+        num(m.like_count),
+        retrievedAt,
+        this.batchId,
       ]);
     }
     for (const [key, { media, retrievedAt }] of this.#media) {
       rows.media.push([
-        key, str(media.type), str(media.url), str(media.preview_image_url), num(media.width), num(media.height),
-        num(media.duration_ms), str(media.alt_text), num(media.public_metrics?.view_count), retrievedAt, this.batchId,
+        key,
+        str(media.type),
+        str(media.url),
+        str(media.preview_image_url),
+        num(media.width),
+        num(media.height),
+        num(media.duration_ms),
+        str(media.alt_text),
+        num(media.public_metrics?.view_count),
+        retrievedAt,
+        this.batchId,
       ]);
     }
     for (const [id, { place, retrievedAt }] of this.#places) {
       const bbox = Array.isArray(place.geo?.bbox) ? (place.geo.bbox as unknown[]) : [];
       rows.places.push([
-        id, str(place.full_name), str(place.name), str(place.country), str(place.country_code), str(place.place_type),
-        num(bbox[0]), num(bbox[1]), num(bbox[2]), num(bbox[3]), retrievedAt, this.batchId,
+        id,
+        str(place.full_name),
+        str(place.name),
+        str(place.country),
+        str(place.country_code),
+        str(place.place_type),
+        num(bbox[0]),
+        num(bbox[1]),
+        num(bbox[2]),
+        num(bbox[3]),
+        retrievedAt,
+        this.batchId,
       ]);
     }
     return rows;
@@ -188,7 +243,7 @@ export class BatchFlattener {
     const createdAt = new Date(Number.isNaN(createdMs) ? snowflakeTime(id) : createdMs).toISOString();
     const createdDate = createdAt.slice(0, 10);
     const note = p.note_tweet && typeof p.note_tweet.text === 'string' ? p.note_tweet : undefined;
-    const text = cleanText(note ? note.text : str(p.text) ?? '');
+    const text = cleanText(note ? note.text : (str(p.text) ?? ''));
     const entities = ((note ? note.entities : p.entities) ?? {}) as Json;
     const refs: Json[] = Array.isArray(p.referenced_tweets) ? p.referenced_tweets : [];
     const refOf = (type: string) => toId(refs.find((r) => r?.type === type)?.id);
@@ -199,26 +254,43 @@ export class BatchFlattener {
     const list = (name: string): Json[] => (Array.isArray(entities[name]) ? entities[name] : []);
     const byStart = (a: Json, b: Json) => (a.start ?? 0) - (b.start ?? 0);
 
-    const hashtags = list('hashtags').filter((h) => typeof h?.tag === 'string').sort(byStart);
+    const hashtags = list('hashtags')
+      .filter((h) => typeof h?.tag === 'string')
+      .sort(byStart);
     for (const h of hashtags) {
       const [s, e] = anchor.place(`#${h.tag}`, h.start, h.end);
       rows.tweet_hashtags.push([id, h.tag, normalizeTag(h.tag), s, e, createdDate]);
     }
-    const cashtags = list('cashtags').filter((h) => typeof h?.tag === 'string').sort(byStart);
+    const cashtags = list('cashtags')
+      .filter((h) => typeof h?.tag === 'string')
+      .sort(byStart);
     for (const h of cashtags) {
       const [s, e] = anchor.place(`$${h.tag}`, h.start, h.end);
       rows.tweet_cashtags.push([id, h.tag, normalizeTag(h.tag), s, e, createdDate]);
     }
-    const mentions = list('mentions').filter((x) => typeof x?.username === 'string').sort(byStart);
+    const mentions = list('mentions')
+      .filter((x) => typeof x?.username === 'string')
+      .sort(byStart);
     for (const x of mentions) {
       const [s, e] = anchor.place(`@${x.username}`, x.start, x.end);
       rows.tweet_mentions.push([id, toId(x.id), x.username, s, e, createdDate]);
     }
-    const urls = list('urls').filter((u) => typeof u?.url === 'string').sort(byStart);
+    const urls = list('urls')
+      .filter((u) => typeof u?.url === 'string')
+      .sort(byStart);
     for (const u of urls) {
       const [s, e] = anchor.place(u.url, u.start, u.end);
       const expanded = str(u.expanded_url);
-      rows.tweet_urls.push([id, u.url, expanded, str(u.display_url), urlDomain(expanded ?? u.url), s, e, createdDate]);
+      rows.tweet_urls.push([
+        id,
+        u.url,
+        expanded,
+        str(u.display_url),
+        urlDomain(expanded ?? u.url),
+        s,
+        e,
+        createdDate,
+      ]);
     }
     for (const r of refs) {
       const refId = toId(r?.id);
@@ -228,15 +300,40 @@ export class BatchFlattener {
 
     const lang = str(p.lang);
     rows.tweets.push([
-      id, toId(p.author_id), toId(p.conversation_id), toId(p.in_reply_to_user_id),
-      createdAt, createdDate, c.retrievedAt,
-      text, normalizeText(text), lang === 'und' ? null : lang, str(p.source), bool(p.possibly_sensitive), str(p.reply_settings),
-      refs.some((r) => r?.type === 'retweeted'), refs.some((r) => r?.type === 'replied_to'), refs.some((r) => r?.type === 'quoted'),
-      refOf('retweeted'), refOf('quoted'), refOf('replied_to'),
-      num(m.retweet_count), num(m.reply_count), num(m.like_count), num(m.quote_count), num(m.impression_count), num(m.bookmark_count),
-      hashtags.length, mentions.length, urls.length, mediaKeys.length,
-      str(p.geo?.place_id), toId(history[history.length - 1]) ?? id, history.length > 1,
-      c.match ? 'match' : 'reference', this.batchId,
+      id,
+      toId(p.author_id),
+      toId(p.conversation_id),
+      toId(p.in_reply_to_user_id),
+      createdAt,
+      createdDate,
+      c.retrievedAt,
+      text,
+      normalizeText(text),
+      lang === 'und' ? null : lang,
+      str(p.source),
+      bool(p.possibly_sensitive),
+      str(p.reply_settings),
+      refs.some((r) => r?.type === 'retweeted'),
+      refs.some((r) => r?.type === 'replied_to'),
+      refs.some((r) => r?.type === 'quoted'),
+      refOf('retweeted'),
+      refOf('quoted'),
+      refOf('replied_to'),
+      num(m.retweet_count),
+      num(m.reply_count),
+      num(m.like_count),
+      num(m.quote_count),
+      num(m.impression_count),
+      num(m.bookmark_count),
+      hashtags.length,
+      mentions.length,
+      urls.length,
+      mediaKeys.length,
+      str(p.geo?.place_id),
+      toId(history[history.length - 1]) ?? id,
+      history.length > 1,
+      c.match ? 'match' : 'reference',
+      this.batchId,
     ]);
   }
 }

@@ -29,7 +29,9 @@ export async function listLandingBatches(lake: Lake): Promise<LandingBatch[]> {
 /** Landing batches with no processed manifest yet. */
 export async function pendingLandingBatches(lake: Lake): Promise<LandingBatch[]> {
   const all = await listLandingBatches(lake);
-  const done = await Promise.all(all.map(async (b) => (await lake.get(processedManifestKey(b.manifest.batch_id))) !== undefined));
+  const done = await Promise.all(
+    all.map(async (b) => (await lake.get(processedManifestKey(b.manifest.batch_id))) !== undefined),
+  );
   return all.filter((_, i) => !done[i]);
 }
 

@@ -9,7 +9,11 @@ import type { BatchFlattener } from './flatten-batch.js';
  * checksum or is not valid gzip is quarantined whole (its bytes kept) and the rest goes on.
  * Returns the quarantined parts' bytes by key.
  */
-export async function readLandingBatch(lake: Lake, batch: LandingBatch, flattener: BatchFlattener): Promise<Map<string, Buffer>> {
+export async function readLandingBatch(
+  lake: Lake,
+  batch: LandingBatch,
+  flattener: BatchFlattener,
+): Promise<Map<string, Buffer>> {
   const badParts = new Map<string, Buffer>();
   for (const part of batch.manifest.parts) {
     const bytes = await lake.get(part.key);
@@ -19,7 +23,10 @@ export async function readLandingBatch(lake: Lake, batch: LandingBatch, flattene
     }
     const sha = createHash('sha256').update(bytes).digest('hex');
     if (part.sha256 && sha !== part.sha256) {
-      flattener.quarantinePart(`checksum mismatch (manifest ${part.sha256.slice(0, 12)}…, file ${sha.slice(0, 12)}…)`, part.key);
+      flattener.quarantinePart(
+        `checksum mismatch (manifest ${part.sha256.slice(0, 12)}…, file ${sha.slice(0, 12)}…)`,
+        part.key,
+      );
       badParts.set(part.key, bytes);
       continue;
     }

@@ -24,7 +24,9 @@ export async function runCollect(ctx: StageContext, flags: CollectFlags): Promis
       (partial ? ` (${n(partial)} partial errors kept in landing)` : ''),
   );
   for (const q of result.queries) {
-    const what = q.batchId ? `${n(q.posts)} new posts, ${n(q.pages)} pages → batch ${q.batchId}` : 'no new posts';
+    const what = q.batchId
+      ? `${n(q.posts)} new posts, ${n(q.pages)} pages → batch ${q.batchId}`
+      : 'no new posts';
     console.log(`${label('')}   "${q.query}": ${what}${q.resumed ? ' (resumed an interrupted run)' : ''}`);
   }
   return result;
@@ -34,7 +36,12 @@ export function registerCollect(program: Command): void {
   program
     .command('collect')
     .description('Collect new posts from X API v2 recent search into the landing zone')
-    .option('-q, --query <query>', 'search query (repeatable; replaces the queries of the config file)', collectValues, undefined)
+    .option(
+      '-q, --query <query>',
+      'search query (repeatable; replaces the queries of the config file)',
+      collectValues,
+      undefined,
+    )
     .option('--max-posts <n>', 'stop after about N posts in this run, across all queries (default 10000)')
     .addHelpText(
       'after',

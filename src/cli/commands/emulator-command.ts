@@ -20,14 +20,28 @@ export function registerEmulator(program: Command): void {
     .addOption(new Option('--seed <n>', 'seed of the deterministic corpus').default('42'))
     .option('--now <iso>', 'freeze the clock at this ISO 8601 time (default: real time, the corpus grows)')
     .option('--no-rate-limit', 'do not enforce 450 requests per 15 minutes')
-    .addHelpText('after', '\nAny bearer token is accepted. Point tweetpipe at it with TWEETPIPE_X_API_URL=http://127.0.0.1:8790 X_BEARER_TOKEN=any.')
+    .addHelpText(
+      'after',
+      '\nAny bearer token is accepted. Point tweetpipe at it with TWEETPIPE_X_API_URL=http://127.0.0.1:8790 X_BEARER_TOKEN=any.',
+    )
     .action(async (flags: EmulatorFlags) => {
       const port = flags.port === '0' ? 0 : parsePositiveInt(flags.port, '--port');
       const seed = flags.seed === '0' ? 0 : parsePositiveInt(flags.seed, '--seed');
-      if (flags.now !== undefined && Number.isNaN(Date.parse(flags.now))) throw new ConfigError('--now', `"${flags.now}" is not an ISO 8601 time`);
-      const emulator = await startEmulator({ host: flags.host, port, seed, now: flags.now, rateLimit: flags.rateLimit ? undefined : false });
-      const clock = flags.now ? `clock frozen at ${new Date(Date.parse(flags.now)).toISOString()}` : 'real clock';
-      console.log(`X API emulator listening on ${emulator.url} (seed ${seed}, ${clock}${flags.rateLimit ? '' : ', no rate limit'}). Ctrl-C stops it.`);
+      if (flags.now !== undefined && Number.isNaN(Date.parse(flags.now)))
+        throw new ConfigError('--now', `"${flags.now}" is not an ISO 8601 time`);
+      const emulator = await startEmulator({
+        host: flags.host,
+        port,
+        seed,
+        now: flags.now,
+        rateLimit: flags.rateLimit ? undefined : false,
+      });
+      const clock = flags.now
+        ? `clock frozen at ${new Date(Date.parse(flags.now)).toISOString()}`
+        : 'real clock';
+      console.log(
+        `X API emulator listening on ${emulator.url} (seed ${seed}, ${clock}${flags.rateLimit ? '' : ', no rate limit'}). Ctrl-C stops it.`,
+      );
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
         process.once('SIGINT', stop);

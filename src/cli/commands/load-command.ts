@@ -13,10 +13,14 @@ export async function runLoad(ctx: StageContext): Promise<LoadSummary> {
     console.log(`${label('load')} nothing new to load (${n(summary.skipped)} batches already loaded)`);
     return summary;
   }
-  console.log(`${label('load')} ${n(summary.batches)} ${summary.batches === 1 ? 'batch' : 'batches'} loaded into ${summary.warehouse}`);
+  console.log(
+    `${label('load')} ${n(summary.batches)} ${summary.batches === 1 ? 'batch' : 'batches'} loaded into ${summary.warehouse}`,
+  );
   const read = Object.values(summary.rows).reduce((a, b) => a + b, 0);
   const fresh = Object.values(summary.inserted).reduce((a, b) => a + b, 0);
-  console.log(`${label('')}   ${n(read)} rows read, ${n(fresh)} new to the warehouse (the rest updated rows already there):`);
+  console.log(
+    `${label('')}   ${n(read)} rows read, ${n(fresh)} new to the warehouse (the rest updated rows already there):`,
+  );
   console.log(`${label('')}   new: ${counts(summary.inserted)}`);
   return summary;
 }

@@ -25,7 +25,10 @@ export function registerProcess(program: Command): void {
   program
     .command('process')
     .description('Turn new landing batches into the processed Parquet tables (DuckDB, in-process)')
-    .addHelpText('after', '\nBad records go to quarantine/process/<batch_id>/ with their reason; the rest of the batch is processed.')
+    .addHelpText(
+      'after',
+      '\nBad records go to quarantine/process/<batch_id>/ with their reason; the rest of the batch is processed.',
+    )
     .action(async (_flags: unknown, cmd: Command) => {
       await runProcess(await stageContext(cmd.optsWithGlobals()));
     });

@@ -10,7 +10,12 @@ export function registerRun(program: Command): void {
   program
     .command('run')
     .description('Collect, then process, then load; finishes whatever an earlier run left half done')
-    .option('-q, --query <query>', 'search query (repeatable; replaces the queries of the config file)', collectValues, undefined)
+    .option(
+      '-q, --query <query>',
+      'search query (repeatable; replaces the queries of the config file)',
+      collectValues,
+      undefined,
+    )
     .option('--max-posts <n>', 'stop collecting after about N posts in this run (default 10000)')
     .action(async (flags: CollectFlags, cmd: Command) => {
       const ctx = await stageContext(cmd.optsWithGlobals());
@@ -26,6 +31,8 @@ export function registerRun(program: Command): void {
       }
       const file = ctx.settings.warehouse.replace(/^duckdb:\/\//, '');
       console.log(`\nWarehouse: ${file}`);
-      console.log('Next: run it again to collect only new posts, or `npx tweetpipe status` to see every zone.');
+      console.log(
+        'Next: run it again to collect only new posts, or `npx tweetpipe status` to see every zone.',
+      );
     });
 }

@@ -17,7 +17,8 @@ export async function printStatus(ctx: StageContext): Promise<void> {
   const processedIds = new Set(processed.map((p) => p.manifest.batch_id));
   const pending = landing.filter((b) => !processedIds.has(b.manifest.batch_id)).length;
   const rows: Record<string, number> = {};
-  for (const { manifest } of processed) for (const [t, v] of Object.entries(manifest.rows)) rows[t] = (rows[t] ?? 0) + v;
+  for (const { manifest } of processed)
+    for (const [t, v] of Object.entries(manifest.rows)) rows[t] = (rows[t] ?? 0) + v;
   const quarantined = processed.reduce((s, p) => s + p.manifest.quarantined, 0);
   const quarantineObjects = await lake.list(`${QUARANTINE}/`);
 
@@ -35,8 +36,12 @@ export async function printStatus(ctx: StageContext): Promise<void> {
   for (const { key } of cps) {
     const cp = await getJson<QueryCheckpoint>(lake, key);
     if (!cp) continue;
-    const last = cp.last_batch ? `last batch ${cp.last_batch.batch_id} (${n(cp.last_batch.posts)} posts)` : 'no batch yet';
-    const open = cp.open ? `; interrupted pagination: ${n(cp.open.pages)} pages landed, resumes on the next run` : '';
+    const last = cp.last_batch
+      ? `last batch ${cp.last_batch.batch_id} (${n(cp.last_batch.posts)} posts)`
+      : 'no batch yet';
+    const open = cp.open
+      ? `; interrupted pagination: ${n(cp.open.pages)} pages landed, resumes on the next run`
+      : '';
     console.log(`  "${cp.query}": since_id ${cp.since_id ?? '-'}, ${last}${open}`);
   }
 
@@ -63,7 +68,9 @@ export async function printStatus(ctx: StageContext): Promise<void> {
   for (const stage of ['collect', 'process', 'load']) {
     const runs = await lake.list(`${STATE}/runs/${stage}/`);
     const last = runs[runs.length - 1];
-    const run = last ? await getJson<{ finished_at: string; summary: Record<string, unknown> }>(lake, last.key) : undefined;
+    const run = last
+      ? await getJson<{ finished_at: string; summary: Record<string, unknown> }>(lake, last.key)
+      : undefined;
     console.log(`  ${stage.padEnd(8)} ${run ? `${run.finished_at} (${n(runs.length)} runs)` : 'never'}`);
   }
 }

@@ -81,7 +81,8 @@ export class LocalLake implements Lake {
         if (key === TMP_DIR) continue;
         if (!key.startsWith(prefix) && !prefix.startsWith(`${key}/`)) continue;
         if (entry.isDirectory()) await walk(path.join(dir, entry.name), key);
-        else if (entry.isFile() && key.startsWith(prefix)) out.push({ key, size: (await stat(path.join(dir, entry.name))).size });
+        else if (entry.isFile() && key.startsWith(prefix))
+          out.push({ key, size: (await stat(path.join(dir, entry.name))).size });
       }
     };
     await walk(start, baseKey);

@@ -30,14 +30,17 @@ export class DuckDBWarehouse implements Warehouse {
       instance = await DuckDBInstance.create(file, { threads: '2', memory_limit: '1GB' });
     } catch (error) {
       const message = (error as Error).message;
-      if (/lock/i.test(message)) throw new FatalError(`warehouse ${file} is in use by another process (${message.split('\n')[0]})`);
+      if (/lock/i.test(message))
+        throw new FatalError(`warehouse ${file} is in use by another process (${message.split('\n')[0]})`);
       throw new FatalError(`cannot open warehouse ${file}: ${message.split('\n')[0]}`);
     }
     return new DuckDBWarehouse(uri, instance, await instance.connect());
   }
 
   async migrate(): Promise<void> {
-    await this.conn.run('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMP NOT NULL)');
+    await this.conn.run(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMP NOT NULL)',
+    );
     const rows = await this.query('SELECT coalesce(max(version), 0) AS v FROM schema_migrations');
     const current = Number(rows[0]?.v ?? 0);
     for (let v = current; v < MIGRATIONS.length; v++) {
@@ -63,14 +66,17 @@ export class DuckDBWarehouse implements Warehouse {
     const done = await this.query(`SELECT 1 FROM etl_loads WHERE batch_id = ${lit(batchId)} LIMIT 1`);
     if (done.length > 0) return { batchId, loaded: false, rows: {}, inserted: {} };
     const pathsOf = (table: string) =>
-      manifest.files.filter((f) => f.table === table).map((f) => {
-        const local = files.get(f.key);
-        if (!local) throw new FatalError(`batch ${batchId}: no local copy of ${f.key}`);
-        return lit(local);
-      });
+      manifest.files
+        .filter((f) => f.table === table)
+        .map((f) => {
+          const local = files.get(f.key);
+          if (!local) throw new FatalError(`batch ${batchId}: no local copy of ${f.key}`);
+          return lit(local);
+        });
     const rows: Record<string, number> = {};
     const inserted: Record<string, number> = {};
-    const countOf = async (table: string) => Number((await this.query(`SELECT count(*) AS n FROM "${table}"`))[0]?.n ?? 0);
+    const countOf = async (table: string) =>
+      Number((await this.query(`SELECT count(*) AS n FROM "${table}"`))[0]?.n ?? 0);
     let current = 'etl_loads';
     await this.conn.run('BEGIN TRANSACTION');
     try {
@@ -83,7 +89,9 @@ export class DuckDBWarehouse implements Warehouse {
           continue;
         }
         const select = t.columns
-          .map(([c]) => (c === 'date_key' ? 'CAST(strftime(created_date, \'%Y%m%d\') AS INTEGER) AS date_key' : `"${c}"`))
+          .map(([c]) =>
+            c === 'date_key' ? "CAST(strftime(created_date, '%Y%m%d') AS INTEGER) AS date_key" : `"${c}"`,
+          )
           .join(', ');
         const order = t.latestWins ? 'ORDER BY retrieved_at DESC, batch_id DESC' : '';
         await this.conn.run(
@@ -104,14 +112,19 @@ export class DuckDBWarehouse implements Warehouse {
         }
       }
       current = 'etl_loads';
-      const values = Object.entries(rows).map(([t, n]) => `(${lit(batchId)}, ${lit(t)}, ${n}, now()::TIMESTAMP)`);
+      const values = Object.entries(rows).map(
+        ([t, n]) => `(${lit(batchId)}, ${lit(t)}, ${n}, now()::TIMESTAMP)`,
+      );
       await this.conn.run(`INSERT INTO etl_loads VALUES ${values.join(', ')}`);
       await this.conn.run('COMMIT');
     } catch (error) {
       await this.conn.run('ROLLBACK').catch(() => {});
-      throw new FatalError(`loading batch ${batchId} into ${current} failed and was rolled back: ${(error as Error).message.split('\n')[0]}`, {
-        cause: error,
-      });
+      throw new FatalError(
+        `loading batch ${batchId} into ${current} failed and was rolled back: ${(error as Error).message.split('\n')[0]}`,
+        {
+          cause: error,
+        },
+      );
     } finally {
       await this.conn.run('DROP TABLE IF EXISTS stg').catch(() => {});
     }

@@ -38,7 +38,9 @@ export class EntityAnchor {
     const hint = typeof hintStart === 'number' ? hintStart : 0;
     let best = -1;
     let bestDistance = Number.POSITIVE_INFINITY;
-    for (const haystack of needle.length === needle.toLowerCase().length ? [this.#text, this.#lower] : [this.#text]) {
+    for (const haystack of needle.length === needle.toLowerCase().length
+      ? [this.#text, this.#lower]
+      : [this.#text]) {
       const target = haystack === this.#text ? needle : needle.toLowerCase();
       for (let at = haystack.indexOf(target); at >= 0; at = haystack.indexOf(target, at + 1)) {
         if (this.#used.has(at)) continue;
@@ -56,7 +58,10 @@ export class EntityAnchor {
       return [start, start + surfaceLength];
     }
     const start = Math.min(Math.max(0, hint), this.#length);
-    const end = Math.min(Math.max(start, typeof hintEnd === 'number' ? hintEnd : start + surfaceLength), this.#length);
+    const end = Math.min(
+      Math.max(start, typeof hintEnd === 'number' ? hintEnd : start + surfaceLength),
+      this.#length,
+    );
     return [start, end];
   }
 }

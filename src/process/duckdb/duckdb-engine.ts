@@ -26,7 +26,11 @@ export class DuckDBEngine implements Engine {
 
   async #connection(): Promise<DuckDBConnection> {
     if (!this.#conn) {
-      this.#instance = await DuckDBInstance.create(':memory:', { threads: '2', memory_limit: '1GB', preserve_insertion_order: 'false' });
+      this.#instance = await DuckDBInstance.create(':memory:', {
+        threads: '2',
+        memory_limit: '1GB',
+        preserve_insertion_order: 'false',
+      });
       this.#conn = await this.#instance.connect();
     }
     return this.#conn;
@@ -55,12 +59,19 @@ export class DuckDBEngine implements Engine {
         await this.#writeParquet(conn, spec, tableRows, dir, batchId);
         for (const file of await listParquet(dir)) {
           const rel = path.relative(dir, file).split(path.sep).join('/');
-          files.push({ table, key: `${PROCESSED}/${table}/${rel}`, rows: await parquetRows(conn, file), bytes: (await stat(file)).size });
+          files.push({
+            table,
+            key: `${PROCESSED}/${table}/${rel}`,
+            rows: await parquetRows(conn, file),
+            bytes: (await stat(file)).size,
+          });
           await lake.putFile(`${PROCESSED}/${table}/${rel}`, file);
         }
         const written = files.filter((f) => f.table === table).reduce((n, f) => n + f.rows, 0);
         if (written !== tableRows.length) {
-          throw new FatalError(`batch ${batchId}: ${table} has ${tableRows.length} rows but ${written} were written to Parquet`);
+          throw new FatalError(
+            `batch ${batchId}: ${table} has ${tableRows.length} rows but ${written} were written to Parquet`,
+          );
         }
       }
     } finally {
@@ -82,7 +93,13 @@ export class DuckDBEngine implements Engine {
     return manifest;
   }
 
-  async #writeParquet(conn: DuckDBConnection, spec: TableSpec, rows: Row[], dir: string, batchId: string): Promise<void> {
+  async #writeParquet(
+    conn: DuckDBConnection,
+    spec: TableSpec,
+    rows: Row[],
+    dir: string,
+    batchId: string,
+  ): Promise<void> {
     const staging = `stg_${spec.name}`;
     await conn.run(stagingDdl(spec, staging));
     const appender = await conn.createAppender(staging);
@@ -92,7 +109,7 @@ export class DuckDBEngine implements Engine {
     appender.flushSync();
     appender.closeSync();
     const select = `SELECT ${castSelect(spec)} FROM ${quoteIdent(staging)}`;
-    const options = "FORMAT parquet, COMPRESSION zstd";
+    const options = 'FORMAT parquet, COMPRESSION zstd';
     if (spec.partitioned) {
       await conn.run(
         `COPY (${select}) TO ${quoteString(dir)} (${options}, PARTITION_BY (created_date), WRITE_PARTITION_COLUMNS true, ` +
@@ -101,7 +118,9 @@ export class DuckDBEngine implements Engine {
     } else {
       const { mkdir } = await import('node:fs/promises');
       await mkdir(dir, { recursive: true });
-      await conn.run(`COPY (${select}) TO ${quoteString(path.join(dir, `part_${batchId}.parquet`))} (${options})`);
+      await conn.run(
+        `COPY (${select}) TO ${quoteString(path.join(dir, `part_${batchId}.parquet`))} (${options})`,
+      );
     }
     await conn.run(`DROP TABLE ${quoteIdent(staging)}`);
   }
@@ -117,7 +136,8 @@ export class DuckDBEngine implements Engine {
 async function listParquet(dir: string): Promise<string[]> {
   const out: string[] = [];
   for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile() && entry.name.endsWith('.parquet')) out.push(path.join(entry.parentPath ?? entry.path, entry.name));
+    if (entry.isFile() && entry.name.endsWith('.parquet'))
+      out.push(path.join(entry.parentPath ?? entry.path, entry.name));
   }
   return out.sort();
 }

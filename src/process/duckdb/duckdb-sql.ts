@@ -26,7 +26,9 @@ export function castSelect(spec: TableSpec): string {
   return spec.columns
     .map(([col, kind]) => {
       const type = sqlType(kind) === 'DOUBLE PRECISION' ? 'DOUBLE' : sqlType(kind);
-      return type === 'VARCHAR' || type === 'BOOLEAN' ? quoteIdent(col) : `CAST(${quoteIdent(col)} AS ${type}) AS ${quoteIdent(col)}`;
+      return type === 'VARCHAR' || type === 'BOOLEAN'
+        ? quoteIdent(col)
+        : `CAST(${quoteIdent(col)} AS ${type}) AS ${quoteIdent(col)}`;
     })
     .join(', ');
 }

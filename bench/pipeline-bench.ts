@@ -1,0 +1,78 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL, fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { LocalLake } from '../src/lake/local/local-lake.js';
+import { generateLanding } from './generate-landing.js';
+
+const POSTS = Number(process.env.BENCH_POSTS ?? 1_000_000);
+const PER_BATCH = Number(process.env.BENCH_BATCH_POSTS ?? 100_000);
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+const work = path.join(root, '.tweetpipe-bench');
+const source = path.join(work, `landing-${POSTS}-${PER_BATCH}`);
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+function partFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.jsonl.gz'))
+    .map((e) => path.join(e.parentPath ?? e.path, e.name))
+    .sort();
+}
+
+async function floor(files: string[]): Promise<{ seconds: number; posts: number }> {
+  const started = performance.now();
+  const halves = [files.filter((_, i) => i % 2 === 0), files.filter((_, i) => i % 2 === 1)];
+  const counts = await Promise.all(
+    halves.map((list) => new Promise<number>((resolve, reject) => {
+      const w = new Worker(path.join(here, 'floor-worker.js'), { workerData: { files: list } });
+      w.once('message', resolve);
+      w.once('error', reject);
+    })),
+  );
+  return { seconds: (performance.now() - started) / 1000, posts: counts.reduce((a, b) => a + b, 0) };
+}
+
+function stage(name: string, lakeUri: string, warehouse: string) {
+  const out = execFileSync(process.execPath, ['--max-old-space-size=4096', path.join(here, 'stage-runner.js'), name, lakeUri, warehouse], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
+  return JSON.parse(out.trim().split('\n').pop()!) as { seconds: number; summary: any; maxRssMiB: number };
+}
+
+console.log(`tweetpipe benchmark: ${fmt(POSTS)} posts (all fields and expansions), batches of ${fmt(PER_BATCH)}, ${fmt(2)} cores`);
+if (!existsSync(path.join(source, 'landing'))) {
+  console.log(`Generating the landing zone in ${source} (kept for later runs)…`);
+  rmSync(source, { recursive: true, force: true });
+  mkdirSync(source, { recursive: true });
+  await generateLanding(new LocalLake(pathToFileURL(source).href), POSTS, PER_BATCH, (m) => console.log(m));
+}
+const files = partFiles(path.join(source, 'landing'));
+const gzBytes = files.reduce((s, f) => s + statSync(f).size, 0);
+console.log(`Landing zone: ${files.length} part files, ${(gzBytes / 2 ** 20).toFixed(0)} MiB gzip`);
+
+// Each measured run starts from a copy of the landing zone, so process and load do their full work.
+const run = path.join(work, 'run');
+rmSync(run, { recursive: true, force: true });
+mkdirSync(run, { recursive: true });
+execFileSync('cp', ['-r', path.join(source, 'landing'), path.join(run, 'landing')]);
+const lakeUri = pathToFileURL(run).href;
+const warehouse = `duckdb://${path.join(work, 'bench-warehouse.duckdb')}`;
+rmSync(path.join(work, 'bench-warehouse.duckdb'), { force: true });
+rmSync(path.join(work, 'bench-warehouse.duckdb.wal'), { force: true });
+
+const f = await floor(files);
+console.log(`floor    decompress + JSON.parse on 2 cores: ${f.seconds.toFixed(1)} s, ${fmt(f.posts / f.seconds)} posts/s`);
+const p = stage('process', lakeUri, warehouse);
+const tables = Object.values(p.summary.rows as Record<string, number>).reduce((a, b) => a + b, 0);
+console.log(
+  `process  ${p.seconds.toFixed(1)} s, ${fmt(p.summary.posts_read / p.seconds)} posts/s (${fmt(tables)} rows in 10 tables), ` +
+    `peak RSS ${fmt(p.maxRssMiB)} MiB; process / floor = ${(p.seconds / f.seconds).toFixed(2)}x`,
+);
+const l = stage('load', lakeUri, warehouse);
+const loaded = Object.values(l.summary.rows as Record<string, number>).reduce((a, b) => a + b, 0);
+console.log(`load     ${l.seconds.toFixed(1)} s, ${fmt(loaded / l.seconds)} rows/s into DuckDB (${fmt(loaded)} rows), peak RSS ${fmt(l.maxRssMiB)} MiB`);
+console.log(`targets  process ≤ 2x floor: ${p.seconds / f.seconds <= 2 ? 'met' : 'NOT met'}; peak RSS < 2 GiB: ${Math.max(p.maxRssMiB, l.maxRssMiB) < 2048 ? 'met' : 'NOT met'}; load ≥ 500,000 rows/s: ${loaded / l.seconds >= 500_000 ? 'met' : 'NOT met'}`);
+void root;

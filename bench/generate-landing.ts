@@ -12,7 +12,12 @@ import type { Lake } from '../src/lake/lake.js';
  * Fills `lake` with `posts` posts from the emulator's generator, rendered with every field and
  * expansion collect asks for, as landing batches of `perBatch` posts (100 per page, 100 pages a part).
  */
-export async function generateLanding(lake: Lake, posts: number, perBatch: number, log: (m: string) => void): Promise<void> {
+export async function generateLanding(
+  lake: Lake,
+  posts: number,
+  perBatch: number,
+  log: (m: string) => void,
+): Promise<void> {
   const corpus = new Corpus(2026);
   const sel = readFieldSelection(new URLSearchParams(SEARCH_FIELDS));
   if ('status' in sel) throw new Error('bad field selection');
@@ -34,9 +39,25 @@ export async function generateLanding(lake: Lake, posts: number, perBatch: numbe
           if (!post.deleted) page.push(post);
         }
         const body = renderPosts(corpus, page, sel, startMs + 400 * 86_400_000);
-        body.meta = { newest_id: page[0]!.id, oldest_id: page[page.length - 1]!.id, result_count: page.length, next_token: encodeToken(page[page.length - 1]!.id) };
+        body.meta = {
+          newest_id: page[0]!.id,
+          oldest_id: page[page.length - 1]!.id,
+          result_count: page.length,
+          next_token: encodeToken(page[page.length - 1]!.id),
+        };
         const retrievedAt = new Date(startMs + 400 * 86_400_000).toISOString();
-        lines.push(landingLine({ retrieved_at: retrievedAt, endpoint: '/2/tweets/search/recent', query: 'bench', request_url: 'bench', status: 200 }, JSON.stringify(body)));
+        lines.push(
+          landingLine(
+            {
+              retrieved_at: retrievedAt,
+              endpoint: '/2/tweets/search/recent',
+              query: 'bench',
+              request_url: 'bench',
+              status: 200,
+            },
+            JSON.stringify(body),
+          ),
+        );
         batchPosts += page.length;
         made += page.length;
         pages++;
@@ -44,8 +65,18 @@ export async function generateLanding(lake: Lake, posts: number, perBatch: numbe
       parts.push(await writeLandingPart(lake, where, parts.length, lines));
     }
     await commitLandingBatch(lake, {
-      batch_id: batchId, source: where.source, ingest_date: where.ingestDate, endpoint: '/2/tweets/search/recent', query: 'bench',
-      created_at: new Date().toISOString(), committed_at: new Date().toISOString(), parts, pages, posts: batchPosts, partial_errors: 0, newest_id: null,
+      batch_id: batchId,
+      source: where.source,
+      ingest_date: where.ingestDate,
+      endpoint: '/2/tweets/search/recent',
+      query: 'bench',
+      created_at: new Date().toISOString(),
+      committed_at: new Date().toISOString(),
+      parts,
+      pages,
+      posts: batchPosts,
+      partial_errors: 0,
+      newest_id: null,
     });
     log(`  generated ${made.toLocaleString('en-US')} / ${posts.toLocaleString('en-US')} posts`);
   }

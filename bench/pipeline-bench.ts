@@ -25,24 +25,36 @@ async function floor(files: string[]): Promise<{ seconds: number; posts: number 
   const started = performance.now();
   const halves = [files.filter((_, i) => i % 2 === 0), files.filter((_, i) => i % 2 === 1)];
   const counts = await Promise.all(
-    halves.map((list) => new Promise<number>((resolve, reject) => {
-      const w = new Worker(path.join(here, 'floor-worker.js'), { workerData: { files: list } });
-      w.once('message', resolve);
-      w.once('error', reject);
-    })),
+    halves.map(
+      (list) =>
+        new Promise<number>((resolve, reject) => {
+          const w = new Worker(path.join(here, 'floor-worker.js'), { workerData: { files: list } });
+          w.once('message', resolve);
+          w.once('error', reject);
+        }),
+    ),
   );
   return { seconds: (performance.now() - started) / 1000, posts: counts.reduce((a, b) => a + b, 0) };
 }
 
-function stage(name: string, lakeUri: string, warehouse: string) {
-  const out = execFileSync(process.execPath, ['--max-old-space-size=4096', path.join(here, 'stage-runner.js'), name, lakeUri, warehouse], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 26,
-  });
-  return JSON.parse(out.trim().split('\n').pop()!) as { seconds: number; summary: any; maxRssMiB: number };
+// biome-ignore lint/suspicious/noExplicitAny: the child prints a stage summary as JSON.
+type StageOutput = { seconds: number; summary: Record<string, any>; maxRssMiB: number };
+
+function stage(name: string, lakeUri: string, warehouse: string): StageOutput {
+  const out = execFileSync(
+    process.execPath,
+    ['--max-old-space-size=4096', path.join(here, 'stage-runner.js'), name, lakeUri, warehouse],
+    {
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+    },
+  );
+  return JSON.parse(out.trim().split('\n').pop()!) as StageOutput;
 }
 
-console.log(`tweetpipe benchmark: ${fmt(POSTS)} posts (all fields and expansions), batches of ${fmt(PER_BATCH)}, ${fmt(2)} cores`);
+console.log(
+  `tweetpipe benchmark: ${fmt(POSTS)} posts (all fields and expansions), batches of ${fmt(PER_BATCH)}, ${fmt(2)} cores`,
+);
 if (!existsSync(path.join(source, 'landing'))) {
   console.log(`Generating the landing zone in ${source} (kept for later runs)…`);
   rmSync(source, { recursive: true, force: true });
@@ -64,7 +76,9 @@ rmSync(path.join(work, 'bench-warehouse.duckdb'), { force: true });
 rmSync(path.join(work, 'bench-warehouse.duckdb.wal'), { force: true });
 
 const f = await floor(files);
-console.log(`floor    decompress + JSON.parse on 2 cores: ${f.seconds.toFixed(1)} s, ${fmt(f.posts / f.seconds)} posts/s`);
+console.log(
+  `floor    decompress + JSON.parse on 2 cores: ${f.seconds.toFixed(1)} s, ${fmt(f.posts / f.seconds)} posts/s`,
+);
 const p = stage('process', lakeUri, warehouse);
 const tables = Object.values(p.summary.rows as Record<string, number>).reduce((a, b) => a + b, 0);
 console.log(
@@ -73,6 +87,10 @@ console.log(
 );
 const l = stage('load', lakeUri, warehouse);
 const loaded = Object.values(l.summary.rows as Record<string, number>).reduce((a, b) => a + b, 0);
-console.log(`load     ${l.seconds.toFixed(1)} s, ${fmt(loaded / l.seconds)} rows/s into DuckDB (${fmt(loaded)} rows), peak RSS ${fmt(l.maxRssMiB)} MiB`);
-console.log(`targets  process ≤ 2x floor: ${p.seconds / f.seconds <= 2 ? 'met' : 'NOT met'}; peak RSS < 2 GiB: ${Math.max(p.maxRssMiB, l.maxRssMiB) < 2048 ? 'met' : 'NOT met'}; load ≥ 500,000 rows/s: ${loaded / l.seconds >= 500_000 ? 'met' : 'NOT met'}`);
+console.log(
+  `load     ${l.seconds.toFixed(1)} s, ${fmt(loaded / l.seconds)} rows/s into DuckDB (${fmt(loaded)} rows), peak RSS ${fmt(l.maxRssMiB)} MiB`,
+);
+console.log(
+  `targets  process ≤ 2x floor: ${p.seconds / f.seconds <= 2 ? 'met' : 'NOT met'}; peak RSS < 2 GiB: ${Math.max(p.maxRssMiB, l.maxRssMiB) < 2048 ? 'met' : 'NOT met'}; load ≥ 500,000 rows/s: ${loaded / l.seconds >= 500_000 ? 'met' : 'NOT met'}`,
+);
 void root;

@@ -17,5 +17,10 @@ export interface LandingBatch {
 export interface Engine {
   readonly name: string;
   processBatch(lake: Lake, batch: LandingBatch, progress: Progress): Promise<ProcessedManifest>;
+  /**
+   * Optional: processes several batches, possibly in parallel, yielding each manifest as it is
+   * committed (in any order). Engines without it get `processBatch` one batch at a time.
+   */
+  processBatches?(lake: Lake, batches: LandingBatch[], progress: Progress): AsyncIterable<ProcessedManifest>;
   close(): Promise<void>;
 }

@@ -53,10 +53,15 @@ export async function processPending(
   };
   try {
     const pending = await pendingLandingBatches(lake);
-    for (const [i, batch] of pending.entries()) {
-      progress.update(`process: batch ${i + 1}/${pending.length} (${batch.manifest.batch_id})`);
-      const manifest = await engine.processBatch(lake, batch, progress);
+    const manifests = engine.processBatches
+      ? engine.processBatches(lake, pending, progress)
+      : (async function* () {
+          for (const batch of pending) yield await engine.processBatch(lake, batch, progress);
+        })();
+    progress.update(`process: ${pending.length} batches to process`);
+    for await (const manifest of manifests) {
       summary.batches++;
+      progress.update(`process: ${summary.batches}/${pending.length} batches done (${manifest.batch_id})`);
       summary.posts_read += manifest.stats.posts_read;
       summary.quarantined += manifest.quarantined;
       summary.duplicates += manifest.stats.posts_duplicate;

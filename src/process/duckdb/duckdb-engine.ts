@@ -1,4 +1,5 @@
 import { readdir, stat } from 'node:fs/promises';
+import { Worker } from 'node:worker_threads';
 import path from 'node:path';
 import {
   type DuckDBConnection,
@@ -18,17 +19,86 @@ import { readLandingBatch } from '../read-landing-batch.js';
 import { writeQuarantine } from '../write-quarantine.js';
 import { castSelect, quoteIdent, quoteString, stagingDdl } from './duckdb-sql.js';
 
+export interface DuckDBEngineOptions {
+  /** DuckDB threads per instance (default 2). */
+  threads?: number;
+  memoryLimit?: string;
+  /** Batches processed at once by `processBatches`, each in its own worker thread (default 2: one per core). */
+  workers?: number;
+}
+
 /** The default engine: rows are flattened in TypeScript, DuckDB (in-process) writes zstd Parquet. */
 export class DuckDBEngine implements Engine {
   readonly name = 'duckdb';
   #instance: DuckDBInstance | undefined;
   #conn: DuckDBConnection | undefined;
+  readonly #options: Required<DuckDBEngineOptions>;
+
+  constructor(options: DuckDBEngineOptions = {}) {
+    this.#options = { threads: 2, memoryLimit: '1GB', workers: 2, ...options };
+  }
+
+  /** Several batches at once, one worker thread (with its own DuckDB) per batch in flight. */
+  async *processBatches(
+    lake: Lake,
+    batches: LandingBatch[],
+    progress: Progress,
+  ): AsyncIterable<ProcessedManifest> {
+    const workers = Math.min(this.#options.workers, batches.length);
+    if (workers <= 1) {
+      for (const batch of batches) yield await this.processBatch(lake, batch, progress);
+      return;
+    }
+    const queue = [...batches];
+    const done: ProcessedManifest[] = [];
+    let failure: Error | undefined;
+    let wake: (() => void) | undefined;
+    let running = workers;
+    const pool = Array.from({ length: workers }, () => {
+      const worker = new Worker(new URL('./duckdb-worker.js', import.meta.url), {
+        workerData: { lakeUri: lake.uri },
+      });
+      const next = () => worker.postMessage(failure ? null : (queue.shift() ?? null));
+      worker.on('message', (msg: { manifest?: ProcessedManifest; error?: string; info?: string }) => {
+        if (msg.info) return progress.info(msg.info);
+        if (msg.manifest) done.push(msg.manifest);
+        if (msg.error) failure ??= new FatalError(msg.error);
+        next();
+        wake?.();
+      });
+      worker.on('error', (error) => {
+        failure ??= error;
+        wake?.();
+      });
+      worker.on('exit', () => {
+        running--;
+        wake?.();
+      });
+      next();
+      return worker;
+    });
+    try {
+      while (running > 0 || done.length > 0) {
+        if (done.length > 0) {
+          yield done.shift()!;
+          continue;
+        }
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+        wake = undefined;
+      }
+      if (failure) throw failure;
+    } finally {
+      await Promise.all(pool.map((w) => w.terminate()));
+    }
+  }
 
   async #connection(): Promise<DuckDBConnection> {
     if (!this.#conn) {
       this.#instance = await DuckDBInstance.create(':memory:', {
-        threads: '2',
-        memory_limit: '1GB',
+        threads: String(this.#options.threads),
+        memory_limit: this.#options.memoryLimit,
         preserve_insertion_order: 'false',
       });
       this.#conn = await this.#instance.connect();

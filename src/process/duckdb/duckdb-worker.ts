@@ -1,0 +1,20 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { openLake } from '../../lake/open-lake.js';
+import type { LandingBatch } from '../engine.js';
+import { DuckDBEngine } from './duckdb-engine.js';
+
+/** A worker thread that processes the landing batches it is sent, one at a time, with its own DuckDB. */
+const lake = await openLake(workerData.lakeUri as string);
+const engine = new DuckDBEngine({ threads: 1, memoryLimit: '512MB', workers: 1 });
+const progress = { info: (m: string) => parentPort!.postMessage({ info: m }), update: () => {} };
+parentPort!.on('message', async (batch: LandingBatch | null) => {
+  if (batch === null) {
+    await engine.close();
+    process.exit(0);
+  }
+  try {
+    parentPort!.postMessage({ manifest: await engine.processBatch(lake, batch, progress) });
+  } catch (error) {
+    parentPort!.postMessage({ error: (error as Error).message });
+  }
+});

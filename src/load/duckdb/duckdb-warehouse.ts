@@ -93,12 +93,22 @@ export class DuckDBWarehouse implements Warehouse {
             c === 'date_key' ? "CAST(strftime(created_date, '%Y%m%d') AS INTEGER) AS date_key" : `"${c}"`,
           )
           .join(', ');
-        const order = t.latestWins ? 'ORDER BY retrieved_at DESC, batch_id DESC' : '';
+        const keys = t.key.map((k) => `"${k}"`).join(', ');
         await this.conn.run(
-          `CREATE OR REPLACE TEMP TABLE stg AS SELECT ${select} FROM read_parquet([${paths.join(', ')}]) ` +
-            `QUALIFY row_number() OVER (PARTITION BY ${t.key.map((k) => `"${k}"`).join(', ')} ${order}) = 1`,
+          `CREATE OR REPLACE TEMP TABLE stg AS SELECT ${select} FROM read_parquet([${paths.join(', ')}])`,
         );
-        rows[t.name] = Number((await this.query('SELECT count(*) AS n FROM stg'))[0]?.n ?? 0);
+        // Engines write one row per key per batch; should a batch break that, keep one row per key
+        // (the latest retrieval) rather than fail the upsert. The check reads only the key columns.
+        const [check] = await this.query(
+          `SELECT count(*) AS n, count(*) - (SELECT count(*) FROM (SELECT DISTINCT ${keys} FROM stg)) AS dupes FROM stg`,
+        );
+        if (Number(check?.dupes ?? 0) > 0) {
+          const order = t.latestWins ? 'ORDER BY retrieved_at DESC, batch_id DESC' : '';
+          await this.conn.run(
+            `CREATE OR REPLACE TEMP TABLE stg AS SELECT * FROM stg QUALIFY row_number() OVER (PARTITION BY ${keys} ${order}) = 1`,
+          );
+        }
+        rows[t.name] = Number(check?.n ?? 0) - Number(check?.dupes ?? 0);
         const before = await countOf(t.name);
         await this.conn.run(upsertSql(t, 'stg'));
         inserted[t.name] = (await countOf(t.name)) - before;

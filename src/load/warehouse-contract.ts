@@ -1,0 +1,205 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { landingLine } from '../collect/landing-line.js';
+import { commitLandingBatch, writeLandingPart } from '../collect/landing-writer.js';
+import { FatalError } from '../core/errors.js';
+import type { Lake } from '../lake/lake.js';
+import { LocalLake } from '../lake/local/local-lake.js';
+import { DuckDBEngine } from '../process/duckdb/duckdb-engine.js';
+import type { ProcessedManifest } from '../process/processed-manifest.js';
+import { tempWorkspace } from '../testing/temp-workspace.js';
+import type { Warehouse } from './warehouse.js';
+
+const post = (id: string, likes: number, tags: string[]) => ({
+  id,
+  text: `post ${tags.map((t) => `#${t}`).join(' ')}`,
+  created_at: '2026-11-19T08:00:00.000Z',
+  author_id: '42',
+  public_metrics: {
+    like_count: likes,
+    retweet_count: 0,
+    reply_count: 0,
+    quote_count: 0,
+    impression_count: 1,
+    bookmark_count: 0,
+  },
+  entities: {
+    hashtags: tags.map((tag, i) => ({
+      start: 5 + i * (tag.length + 2),
+      end: 6 + tag.length + i * (tag.length + 2),
+      tag,
+    })),
+  },
+});
+
+async function processedBatch(
+  lake: Lake,
+  engine: DuckDBEngine,
+  batchId: string,
+  retrievedAt: string,
+  response: unknown,
+) {
+  const where = { source: 'search_recent', ingestDate: '2026-11-20', batchId };
+  const meta = {
+    retrieved_at: retrievedAt,
+    endpoint: '/2/tweets/search/recent',
+    query: 'q',
+    request_url: 'u',
+    status: 200,
+  };
+  const part = await writeLandingPart(lake, where, 0, [landingLine(meta, JSON.stringify(response))]);
+  const manifest = {
+    batch_id: batchId,
+    source: where.source,
+    ingest_date: where.ingestDate,
+    endpoint: meta.endpoint,
+    query: 'q',
+    created_at: retrievedAt,
+    committed_at: retrievedAt,
+    parts: [part],
+    pages: 1,
+    posts: 1,
+    partial_errors: 0,
+    newest_id: null,
+  };
+  const manifestKey = await commitLandingBatch(lake, manifest);
+  return engine.processBatch(lake, { manifestKey, manifest }, { info() {}, update() {} });
+}
+
+async function localFiles(lake: Lake, manifest: ProcessedManifest): Promise<Map<string, string>> {
+  return new Map(
+    await Promise.all(manifest.files.map(async (f) => [f.key, (await lake.localCopy(f.key)).path] as const)),
+  );
+}
+
+/**
+ * The contract every `Warehouse` honours, run against each implementation that can run here.
+ * `make` returns a fresh, empty warehouse.
+ */
+export function runWarehouseContract(name: string, make: (dir: string) => Promise<Warehouse>): void {
+  describe(`Warehouse contract: ${name}`, () => {
+    const ws = tempWorkspace();
+    const lake = new LocalLake(ws.lakeUri);
+    const engine = new DuckDBEngine({ workers: 1 });
+    let early: ProcessedManifest;
+    let late: ProcessedManifest;
+    before(async () => {
+      early = await processedBatch(lake, engine, 'b-1-early', '2026-11-20T09:00:00Z', {
+        data: [post('1001', 3, ['a', 'b'])],
+        includes: {
+          tweets: [post('1002', 1, ['c'])],
+          users: [{ id: '42', username: 'old_name', name: 'N' }],
+        },
+      });
+      late = await processedBatch(lake, engine, 'b-2-late', '2026-11-20T10:00:00Z', {
+        data: [post('1001', 9, ['a', 'b']), post('1002', 5, ['c'])],
+        includes: { users: [{ id: '42', username: 'new_name', name: 'N' }] },
+      });
+    });
+    after(async () => {
+      await engine.close();
+      ws.remove();
+    });
+
+    async function count(wh: Warehouse, table: string): Promise<number> {
+      return Number((await wh.query(`SELECT count(*) AS c FROM ${table}`))[0]!.c);
+    }
+
+    it('migrates idempotently and starts empty', async () => {
+      const wh = await make(ws.dir);
+      try {
+        await wh.migrate();
+        await wh.migrate();
+        assert.equal((await wh.loadedBatches()).size, 0);
+        assert.equal(await count(wh, 'fact_tweets'), 0);
+      } finally {
+        await wh.close();
+      }
+    });
+
+    it('keeps the latest retrieval whatever order batches load in; a match stays a match', async () => {
+      const wh = await make(ws.dir);
+      try {
+        await wh.migrate();
+        assert.equal((await wh.loadBatch(late, await localFiles(lake, late))).loaded, true);
+        await wh.loadBatch(early, await localFiles(lake, early));
+        const rows = await wh.query(
+          'SELECT tweet_id::VARCHAR AS id, like_count, batch_id, collected_via FROM fact_tweets ORDER BY 1',
+        );
+        assert.deepEqual(
+          rows.map((r) => [r.id, Number(r.like_count), r.batch_id, r.collected_via]),
+          [
+            ['1001', 9, 'b-2-late', 'match'],
+            ['1002', 5, 'b-2-late', 'match'],
+          ],
+        );
+        assert.equal(
+          (await wh.query('SELECT username FROM dim_users WHERE user_id = 42'))[0]!.username,
+          'new_name',
+        );
+        assert.equal(await count(wh, 'bridge_tweet_hashtags'), 3);
+        assert.deepEqual([...(await wh.loadedBatches())].sort(), ['b-1-early', 'b-2-late']);
+        assert.equal(await count(wh, 'dim_date'), 1);
+      } finally {
+        await wh.close();
+      }
+    });
+
+    it('skips a batch already in etl_loads', async () => {
+      const wh = await make(ws.dir);
+      try {
+        await wh.migrate();
+        await wh.loadBatch(early, await localFiles(lake, early));
+        const again = await wh.loadBatch(early, await localFiles(lake, early));
+        assert.equal(again.loaded, false);
+        assert.equal(
+          await count(wh, 'etl_loads'),
+          Number((await wh.query("SELECT count(*) AS c FROM etl_loads WHERE batch_id = 'b-1-early'"))[0]!.c),
+        );
+      } finally {
+        await wh.close();
+      }
+    });
+
+    it('rolls a failing batch back whole, naming the batch and the table', async () => {
+      const wh = await make(ws.dir);
+      try {
+        await wh.migrate();
+        const files = await localFiles(lake, late);
+        const hashtagFile = late.files.find((f) => f.table === 'tweet_hashtags')!.key;
+        files.set(hashtagFile, `${ws.dir}/no-such-file.parquet`);
+        const error = await wh.loadBatch(late, files).catch((e: unknown) => e);
+        assert.ok(error instanceof FatalError);
+        assert.match(error.message, /b-2-late.*bridge_tweet_hashtags.*rolled back/);
+        assert.equal(
+          await count(wh, 'fact_tweets'),
+          0,
+          'fact rows loaded before the failure were rolled back',
+        );
+        assert.equal((await wh.loadedBatches()).size, 0);
+      } finally {
+        await wh.close();
+      }
+    });
+
+    it('keeps one row per key when a batch repeats a key', async () => {
+      const wh = await make(ws.dir);
+      try {
+        await wh.migrate();
+        const tweets = late.files.find((f) => f.table === 'tweets')!;
+        const doubled: ProcessedManifest = {
+          ...late,
+          batch_id: 'b-3-doubled',
+          files: [...late.files, { ...tweets, key: `${tweets.key}#again` }],
+        };
+        const files = await localFiles(lake, late);
+        files.set(`${tweets.key}#again`, files.get(tweets.key)!);
+        const result = await wh.loadBatch(doubled, files);
+        assert.equal(result.rows.fact_tweets, 2);
+        assert.equal(await count(wh, 'fact_tweets'), 2);
+      } finally {
+        await wh.close();
+      }
+    });
+  });
+}

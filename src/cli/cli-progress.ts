@@ -8,7 +8,8 @@ import type { Progress } from '../core/progress.js';
 export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): Progress & { clear(): void } {
   const tty = stream.isTTY === true;
   let shown = false;
-  let lastPrinted = 0;
+  // Off a terminal, the first status line waits 10 s too: short runs print only their summary.
+  let lastPrinted = Date.now();
   const clear = () => {
     if (tty && shown) stream.write('\r\x1b[K');
     shown = false;

@@ -15,3 +15,8 @@ export function counts(record: Record<string, number>): string {
 export function label(name: string): string {
   return name.padEnd(9);
 }
+
+/** "1 post", "2 posts" (with thousands separators). */
+export function plural(count: number, word: string, many = `${word}s`): string {
+  return `${n(count)} ${count === 1 ? word : many}`;
+}

@@ -115,7 +115,7 @@ export async function collectSearchQuery(
     budget.remaining -= count;
     open.done = open.next_token === null || budget.remaining <= 0;
     await saveCheckpoint(lake, cp);
-    progress.update(`collect "${query}": ${open.posts} posts, ${open.pages} pages`);
+    progress.update(`collect "${query}": ${open.posts} posts so far, ${open.pages} pages`);
   }
 
   if (open.parts.length > 0) {

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { collect, type CollectResult, withApi } from '../../collect/index.js';
 import { parsePositiveInt } from '../../config/load-settings.js';
-import { counts, label, n } from '../format.js';
+import { counts, label, n, plural } from '../format.js';
 import { recordRun, type StageContext, stageContext } from '../stage-context.js';
 
 export interface CollectFlags {
@@ -20,7 +20,7 @@ export async function runCollect(ctx: StageContext, flags: CollectFlags): Promis
   ctx.progress.clear();
   const partial = result.queries.reduce((s, q) => s + q.partialErrors, 0);
   console.log(
-    `${label('collect')} ${n(result.posts)} posts in ${n(result.pages)} pages from ${result.queries.length} ${result.queries.length === 1 ? 'query' : 'queries'}` +
+    `${label('collect')} ${plural(result.posts, 'post')} in ${plural(result.pages, 'page')} from ${plural(result.queries.length, 'query', 'queries')}` +
       (partial ? ` (${n(partial)} partial errors kept in landing)` : ''),
   );
   for (const q of result.queries) {

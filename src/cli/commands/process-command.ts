@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { processPending, type ProcessSummary } from '../../process/index.js';
-import { counts, label, n } from '../format.js';
+import { counts, label, n, plural } from '../format.js';
 import { recordRun, type StageContext, stageContext } from '../stage-context.js';
 
 /** Processes every pending landing batch and prints rows per table. */
@@ -14,8 +14,8 @@ export async function runProcess(ctx: StageContext): Promise<ProcessSummary> {
     return summary;
   }
   console.log(
-    `${label('process')} ${n(summary.batches)} ${summary.batches === 1 ? 'batch' : 'batches'}, ${n(summary.posts_read)} posts read, ` +
-      `${n(summary.duplicates)} duplicates removed, ${n(summary.quarantined)} rows quarantined`,
+    `${label('process')} ${plural(summary.batches, 'batch', 'batches')}, ${plural(summary.posts_read, 'post')} read, ` +
+      `${plural(summary.duplicates, 'duplicate')} removed, ${plural(summary.quarantined, 'row')} quarantined`,
   );
   console.log(`${label('')}   ${counts(summary.rows)}`);
   return summary;

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { processPending, type ProcessSummary } from '../../process/index.js';
-import { counts, label, n, plural } from '../format.js';
+import { counts, label, plural } from '../format.js';
 import { recordRun, type StageContext, stageContext } from '../stage-context.js';
 
 /** Processes every pending landing batch and prints rows per table. */

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -83,6 +84,24 @@ function finish(
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (err += d));
   return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, out, err })));
+}
+
+/** Runs the CLI and SIGKILLs it a random 0–150 ms after `ready()` turns true; true when the kill landed. */
+async function killWhen(
+  ws: TempWorkspace,
+  apiUrl: string,
+  args: string[],
+  ready: () => boolean,
+): Promise<boolean> {
+  const child = cli(ws, apiUrl, args);
+  const done = finish(child);
+  let exited = false;
+  void done.then(() => {
+    exited = true;
+  });
+  while (!exited && !ready()) await new Promise((r) => setTimeout(r, 2));
+  if (!exited) setTimeout(() => child.kill('SIGKILL'), Math.floor(Math.random() * 150));
+  return (await done).signal === 'SIGKILL';
 }
 
 /** Runs the CLI and SIGKILLs it after `ms`; true when the kill landed before it finished. */
@@ -245,28 +264,35 @@ describe('pipeline end to end: emulator → local lake → DuckDB warehouse', ()
   });
 
   it('SIGKILLed at random moments during collect and load, then re-run, ends with exactly the uninterrupted result', async () => {
+    // Same seed and frozen clock as the baseline, but paced to 8 requests a second, so a collect
+    // run lasts several seconds and every kill lands in the middle of it.
+    const paced = await startEmulator({ now: NOW, seed: 11, rateLimit: { limit: 8, windowMs: 1000 } });
     const ws = tempWorkspace();
     try {
       const queries = ['--query', QUERY, '--query', 'lang:ja data OR #データ'];
       let kills = 0;
       for (let i = 0; i < 6; i++)
         kills += Number(
-          await killAfter(ws, em.url, ['collect', ...queries], 250 + Math.floor(Math.random() * 900)),
+          await killAfter(ws, paced.url, ['collect', ...queries], 300 + Math.floor(Math.random() * 1200)),
         );
-      assert.ok(kills >= 3, `collect was really killed (${kills} of 6)`);
-      const collected = await finish(cli(ws, em.url, ['collect', ...queries]));
+      assert.ok(kills >= 5, `collect was really killed (${kills} of 6)`);
+      const collected = await finish(cli(ws, paced.url, ['collect', ...queries]));
       assert.equal(collected.code, 0, collected.err);
-      const processed = await finish(cli(ws, em.url, ['process']));
+      const processed = await finish(cli(ws, paced.url, ['process']));
       assert.equal(processed.code, 0, processed.err);
+      // Kill load while it writes: once DuckDB's write-ahead log exists, a transaction is under way.
+      // Later rounds start with the killed run's log still there, so they die during recovery.
+      const wal = `${ws.warehousePath}.wal`;
       kills = 0;
-      for (let i = 0; i < 4; i++)
-        kills += Number(await killAfter(ws, em.url, ['load'], 300 + Math.floor(Math.random() * 500)));
-      assert.ok(kills >= 1, 'load was really killed');
-      const loaded = await finish(cli(ws, em.url, ['load']));
+      for (let i = 0; i < 3; i++)
+        kills += Number(await killWhen(ws, paced.url, ['load'], () => existsSync(wal)));
+      assert.ok(kills >= 1, 'load was killed while writing');
+      const loaded = await finish(cli(ws, paced.url, ['load']));
       assert.equal(loaded.code, 0, loaded.err);
       assert.deepEqual(await fingerprint(ws), await fingerprint(baseline));
     } finally {
       ws.remove();
+      await paced.close();
     }
   });
 

@@ -27,7 +27,9 @@ export class DuckDBWarehouse implements Warehouse {
     mkdirSync(path.dirname(file), { recursive: true });
     let instance: DuckDBInstance;
     try {
-      instance = await DuckDBInstance.create(file, { threads: '2', memory_limit: '1GB' });
+      // Each batch's commit is durable in the write-ahead log; checkpointing (rewriting tables and
+      // indexes into the file) once per GiB of log instead of every 16 MiB makes batch loads faster.
+      instance = await DuckDBInstance.create(file, { threads: '2', memory_limit: '1GB', checkpoint_threshold: '1GB' });
     } catch (error) {
       const message = (error as Error).message;
       if (/lock/i.test(message))

@@ -82,7 +82,7 @@ console.log(
 const p = stage('process', lakeUri, warehouse);
 const tables = Object.values(p.summary.rows as Record<string, number>).reduce((a, b) => a + b, 0);
 console.log(
-  `process  ${p.seconds.toFixed(1)} s, ${fmt(p.summary.posts_read / p.seconds)} posts/s (${fmt(tables)} rows in 10 tables), ` +
+  `process  ${p.seconds.toFixed(1)} s, ${fmt(f.posts / p.seconds)} posts/s (${fmt(tables)} rows in 10 tables), ` +
     `peak RSS ${fmt(p.maxRssMiB)} MiB; process / floor = ${(p.seconds / f.seconds).toFixed(2)}x`,
 );
 const l = stage('load', lakeUri, warehouse);

@@ -29,7 +29,11 @@ export class DuckDBWarehouse implements Warehouse {
     try {
       // Each batch's commit is durable in the write-ahead log; checkpointing (rewriting tables and
       // indexes into the file) once per GiB of log instead of every 16 MiB makes batch loads faster.
-      instance = await DuckDBInstance.create(file, { threads: '2', memory_limit: '1GB', checkpoint_threshold: '1GB' });
+      instance = await DuckDBInstance.create(file, {
+        threads: '2',
+        memory_limit: '1GB',
+        checkpoint_threshold: '1GB',
+      });
     } catch (error) {
       const message = (error as Error).message;
       if (/lock/i.test(message))
@@ -96,23 +100,24 @@ export class DuckDBWarehouse implements Warehouse {
           )
           .join(', ');
         const keys = t.key.map((k) => `"${k}"`).join(', ');
-        await this.conn.run(
-          `CREATE OR REPLACE TEMP TABLE stg AS SELECT ${select} FROM read_parquet([${paths.join(', ')}])`,
-        );
-        // Engines write one row per key per batch; should a batch break that, keep one row per key
-        // (the latest retrieval) rather than fail the upsert. The check reads only the key columns.
+        const files = `read_parquet([${paths.join(', ')}])`;
+        // Engines write one row per key per batch: then the batch is upserted straight from its
+        // Parquet files. Should a batch break that, one row per key (the latest retrieval) is kept
+        // rather than failing the upsert. The check reads only the key columns.
         const [check] = await this.query(
-          `SELECT count(*) AS n, count(*) - (SELECT count(*) FROM (SELECT DISTINCT ${keys} FROM stg)) AS dupes FROM stg`,
+          `SELECT count(*) AS n, count(*) - (SELECT count(*) FROM (SELECT DISTINCT ${keys} FROM ${files})) AS dupes FROM ${files}`,
         );
+        let relation = `(SELECT ${select} FROM ${files})`;
         if (Number(check?.dupes ?? 0) > 0) {
           const order = t.latestWins ? 'ORDER BY retrieved_at DESC, batch_id DESC' : '';
           await this.conn.run(
-            `CREATE OR REPLACE TEMP TABLE stg AS SELECT * FROM stg QUALIFY row_number() OVER (PARTITION BY ${keys} ${order}) = 1`,
+            `CREATE OR REPLACE TEMP TABLE stg AS SELECT ${select} FROM ${files} QUALIFY row_number() OVER (PARTITION BY ${keys} ${order}) = 1`,
           );
+          relation = 'stg';
         }
         rows[t.name] = Number(check?.n ?? 0) - Number(check?.dupes ?? 0);
         const before = await countOf(t.name);
-        await this.conn.run(upsertSql(t, 'stg'));
+        await this.conn.run(upsertSql(t, relation));
         inserted[t.name] = (await countOf(t.name)) - before;
         if (t.name === 'fact_tweets') {
           current = 'dim_date';

@@ -19,13 +19,13 @@ export function starSchemaDdl(): string[] {
 }
 
 /**
- * Upsert from `staging` into `t`. Rows with `retrieved_at` follow "latest retrieval wins, ties on
+ * Upsert from `source` (a table name or a parenthesised SELECT) into `t`. Rows with `retrieved_at` follow "latest retrieval wins, ties on
  * the larger batch_id", whatever order batches load in; a post seen as a match stays a match.
  * Entity occurrences are immutable, so conflicts there change nothing.
  */
-export function upsertSql(t: StarTable, staging: string): string {
+export function upsertSql(t: StarTable, source: string): string {
   const cols = t.columns.map(([c]) => c);
-  const insert = `INSERT INTO ${q(t.name)} (${cols.map(q).join(', ')}) SELECT ${cols.map(q).join(', ')} FROM ${q(staging)}`;
+  const insert = `INSERT INTO ${q(t.name)} (${cols.map(q).join(', ')}) SELECT ${cols.map(q).join(', ')} FROM ${source} AS src`;
   if (!t.latestWins) return `${insert} ON CONFLICT (${t.key.map(q).join(', ')}) DO NOTHING`;
   const target = q(t.name);
   const newer =

@@ -9,8 +9,7 @@ import { generateLanding } from './generate-landing.js';
 const POSTS = Number(process.env.BENCH_POSTS ?? 1_000_000);
 const PER_BATCH = Number(process.env.BENCH_BATCH_POSTS ?? 100_000);
 const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '../..');
-const work = path.join(root, '.tweetpipe-bench');
+const work = path.join(path.resolve(here, '../..'), '.tweetpipe-bench');
 const source = path.join(work, `landing-${POSTS}-${PER_BATCH}`);
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
@@ -93,4 +92,3 @@ console.log(
 console.log(
   `targets  process ≤ 2x floor: ${p.seconds / f.seconds <= 2 ? 'met' : 'NOT met'}; peak RSS < 2 GiB: ${Math.max(p.maxRssMiB, l.maxRssMiB) < 2048 ? 'met' : 'NOT met'}; load ≥ 500,000 rows/s: ${loaded / l.seconds >= 500_000 ? 'met' : 'NOT met'}`,
 );
-void root;

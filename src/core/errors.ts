@@ -2,7 +2,7 @@
  * Errors typed by what the caller should do next (see architecture.md, principle 6):
  * - `RetryableError`: try again later (429, 5xx, network).
  * - `FatalError` and subclasses: stop and tell the user what to fix.
- * - `QuarantineError`: one record is bad; put it in quarantine and carry on.
+ * A bad record is not an error: the stage that reads it quarantines it with its reason and carries on.
  * Only the CLI entry turns these into exit codes and one-line messages.
  */
 export class TweetpipeError extends Error {
@@ -44,6 +44,3 @@ export class RetryableError extends TweetpipeError {
     super(message, options);
   }
 }
-
-/** One record cannot be used; it goes to quarantine with this reason. */
-export class QuarantineError extends TweetpipeError {}

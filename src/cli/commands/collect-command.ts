@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { collect, type CollectResult, withApi } from '../../collect/index.js';
 import { parsePositiveInt } from '../../config/load-settings.js';
-import { counts, label, n, plural } from '../format.js';
+import { label, n, plural } from '../format.js';
 import { recordRun, type StageContext, stageContext } from '../stage-context.js';
 
 export interface CollectFlags {
@@ -59,5 +59,3 @@ Recent search covers the last 7 days.`,
 export function collectValues(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
-
-export { counts };

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -103,10 +102,5 @@ export class LocalLake implements Lake {
     const dir = path.join(this.root, TMP_DIR, `${name}-${process.pid}-${randomBytes(4).toString('hex')}`);
     await mkdir(dir, { recursive: true });
     return { path: dir, release: () => rm(dir, { recursive: true, force: true }) };
-  }
-
-  /** Streams an object (used for large reads). */
-  stream(key: string) {
-    return createReadStream(this.#path(key));
   }
 }

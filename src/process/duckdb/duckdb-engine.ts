@@ -1,12 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import path from 'node:path';
-import {
-  type DuckDBConnection,
-  DuckDBDataChunkWriter,
-  DuckDBInstance,
-  JSToDuckDBValueConverter,
-} from '@duckdb/node-api';
+import { type DuckDBConnection, DuckDBDataChunkWriter, DuckDBInstance } from '@duckdb/node-api';
 import { FatalError } from '../../core/errors.js';
 import type { Progress } from '../../core/progress.js';
 import type { Lake } from '../../lake/lake.js';
@@ -173,7 +168,7 @@ export class DuckDBEngine implements Engine {
     const staging = `stg_${spec.name}`;
     await conn.run(stagingDdl(spec, staging));
     const appender = await conn.createAppender(staging);
-    const writer = DuckDBDataChunkWriter.forAppender(appender, { converter: JSToDuckDBValueConverter });
+    const writer = DuckDBDataChunkWriter.forAppender(appender);
     for (const row of rows) writer.appendRow(row);
     writer.flush();
     appender.flushSync();

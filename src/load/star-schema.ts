@@ -17,6 +17,11 @@ function withDateKey(table: ProcessedTable): readonly (readonly [string, ColumnK
   );
 }
 
+/** An entity-occurrence table: immutable rows keyed by the post and the entity's start offset. */
+function occurrences(name: string, from: ProcessedTable): StarTable {
+  return { name, from, columns: withDateKey(from), key: ['tweet_id', 'start_index'], latestWins: false };
+}
+
 /** The star schema of the data contract, in load order (dimensions first). */
 export const STAR_TABLES: readonly StarTable[] = [
   { name: 'dim_users', from: 'users', columns: TABLES.users.columns, key: ['user_id'], latestWins: true },
@@ -29,34 +34,10 @@ export const STAR_TABLES: readonly StarTable[] = [
     key: ['tweet_id'],
     latestWins: true,
   },
-  {
-    name: 'bridge_tweet_hashtags',
-    from: 'tweet_hashtags',
-    columns: withDateKey('tweet_hashtags'),
-    key: ['tweet_id', 'start_index'],
-    latestWins: false,
-  },
-  {
-    name: 'bridge_tweet_cashtags',
-    from: 'tweet_cashtags',
-    columns: withDateKey('tweet_cashtags'),
-    key: ['tweet_id', 'start_index'],
-    latestWins: false,
-  },
-  {
-    name: 'tweet_mentions',
-    from: 'tweet_mentions',
-    columns: withDateKey('tweet_mentions'),
-    key: ['tweet_id', 'start_index'],
-    latestWins: false,
-  },
-  {
-    name: 'tweet_urls',
-    from: 'tweet_urls',
-    columns: withDateKey('tweet_urls'),
-    key: ['tweet_id', 'start_index'],
-    latestWins: false,
-  },
+  occurrences('bridge_tweet_hashtags', 'tweet_hashtags'),
+  occurrences('bridge_tweet_cashtags', 'tweet_cashtags'),
+  occurrences('tweet_mentions', 'tweet_mentions'),
+  occurrences('tweet_urls', 'tweet_urls'),
   {
     name: 'tweet_references',
     from: 'tweet_references',

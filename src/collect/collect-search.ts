@@ -115,7 +115,9 @@ export async function collectSearchQuery(
     budget.remaining -= count;
     open.done = open.next_token === null || budget.remaining <= 0;
     await saveCheckpoint(lake, cp);
-    progress.update(`collect "${query}": ${open.posts} posts so far, ${open.pages} pages`);
+    progress.update(
+      `collect: ${open.posts} posts, ${open.pages} ${open.pages === 1 ? 'page' : 'pages'} so far for "${query}"`,
+    );
   }
 
   if (open.parts.length > 0) {

@@ -58,10 +58,10 @@ export async function processPending(
       : (async function* () {
           for (const batch of pending) yield await engine.processBatch(lake, batch, progress);
         })();
-    progress.update(`process: ${pending.length} batches to process`);
+    progress.update(`process: ${pending.length} ${pending.length === 1 ? 'batch' : 'batches'} to process`);
     for await (const manifest of manifests) {
       summary.batches++;
-      progress.update(`process: ${summary.batches}/${pending.length} batches done (${manifest.batch_id})`);
+      progress.update(`process: ${summary.batches}/${pending.length} done (batch ${manifest.batch_id})`);
       summary.posts_read += manifest.stats.posts_read;
       summary.quarantined += manifest.quarantined;
       summary.duplicates += manifest.stats.posts_duplicate;

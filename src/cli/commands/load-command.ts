@@ -19,7 +19,8 @@ export async function runLoad(ctx: StageContext): Promise<LoadSummary> {
   const read = Object.values(summary.rows).reduce((a, b) => a + b, 0);
   const fresh = Object.values(summary.inserted).reduce((a, b) => a + b, 0);
   console.log(
-    `${label('')}   ${n(read)} rows read, ${n(fresh)} new to the warehouse (the rest updated rows already there):`,
+    `${label('')}   ${n(read)} rows read, ${n(fresh)} new to the warehouse` +
+      (read > fresh ? ' (the others updated or confirmed rows already there):' : ':'),
   );
   console.log(`${label('')}   new: ${counts(summary.inserted)}`);
   return summary;

@@ -110,7 +110,7 @@ export class DuckDBEngine implements Engine {
     if (stats.posts_read !== stats.posts_written + stats.posts_quarantined + stats.posts_duplicate) {
       throw new FatalError(`batch ${batchId}: reconciliation failed (${JSON.stringify(stats)})`);
     }
-    progress.update(`process ${batchId}: ${stats.posts_written} posts flattened, writing Parquet`);
+    progress.update(`process: ${stats.posts_written} posts flattened, writing Parquet (batch ${batchId})`);
 
     const conn = await this.#connection();
     const scratch = await lake.scratch(`process-${batchId}`);

@@ -207,6 +207,26 @@ describe('collect (recent search)', () => {
     }
   });
 
+  it('starts afresh from the 7-day window when the saved since_id has become too old', async () => {
+    let now = Date.parse(NOW);
+    const live = await startEmulator({ seed: 3, clock: () => now });
+    const ws = tempWorkspace();
+    try {
+      const lake = new LocalLake(ws.lakeUri);
+      const settings = ws.settings(live.url);
+      await collect(settings, lake, { queries: ['#python'] });
+      now += 8 * 24 * 3600_000;
+      const progress = recordingProgress();
+      const later = await collect(settings, lake, { queries: ['#python'], progress });
+      assert.ok(progress.lines.some((l) => l.includes('older than recent search allows')));
+      assert.ok(later.posts > 100, 'the whole current window was collected');
+      assert.equal(live.requests.filter((r) => r.status === 400).length, 1);
+    } finally {
+      ws.remove();
+      await live.close();
+    }
+  });
+
   it('honours --max-posts across queries', async () => {
     const ws = tempWorkspace();
     try {

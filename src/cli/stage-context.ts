@@ -1,8 +1,7 @@
 import { loadSettings } from '../config/load-settings.js';
 import type { Settings } from '../config/settings.js';
-import type { Lake } from '../lake/lake.js';
+import { type Lake, putJson } from '../lake/lake.js';
 import { openLake } from '../lake/open-lake.js';
-import { putJson } from '../lake/lake.js';
 import { runLogKey } from '../lake/zones.js';
 import { terminalProgress } from './cli-progress.js';
 

@@ -1,6 +1,6 @@
 import type { CorpusMedia, CorpusPlace, CorpusPost, CorpusUser, ReferenceType } from './corpus-types.js';
 import { Random } from './random.js';
-import { snowflakeId, snowflakeTime } from './snowflake.js';
+import { SNOWFLAKE_EPOCH_MS, snowflakeId, snowflakeTime } from '../core/snowflake.js';
 import { codePointLength, entitiesWithin, shiftEntities, TextBuilder } from './text-builder.js';
 import {
   CASHTAGS,
@@ -31,6 +31,7 @@ const EDIT_MARK = 1 << 21;
  */
 export class Corpus {
   readonly #users = new Map<number, CorpusUser>();
+  #usersById: Map<string, CorpusUser> | undefined;
   readonly #posts = new Map<number, CorpusPost>();
   readonly #places: CorpusPlace[];
 
@@ -56,8 +57,11 @@ export class Corpus {
   }
 
   userById(id: string): CorpusUser | undefined {
-    for (let i = 0; i < USER_COUNT; i++) if (this.user(i).id === id) return this.user(i);
-    return undefined;
+    if (!this.#usersById) {
+      this.#usersById = new Map();
+      for (let i = 0; i < USER_COUNT; i++) this.#usersById.set(this.user(i).id, this.user(i));
+    }
+    return this.#usersById.get(id);
   }
 
   places(): readonly CorpusPlace[] {
@@ -242,7 +246,10 @@ function makeUser(seed: number, index: number): CorpusUser {
   return {
     index,
     // Accounts from before the snowflake epoch (Nov 2010) have small sequential IDs, as on X.
-    id: createdMs < 1288834974657 ? String(12_000_000 + index * 7_919) : snowflakeId(createdMs, index),
+    id:
+      createdMs < Number(SNOWFLAKE_EPOCH_MS)
+        ? String(12_000_000 + index * 7_919)
+        : snowflakeId(createdMs, index),
     username,
     name: `${r.pick(FIRST_NAMES[lang])} ${r.chance(0.3) ? r.pick(EMOJI) : ''}`.trim(),
     lang,

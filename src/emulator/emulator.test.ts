@@ -1,13 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import {
-  type CorpusPost,
-  matchesQuery,
-  parseQuery,
-  RECENT_WINDOW_MS,
-  type RunningEmulator,
-  startEmulator,
-} from './index.js';
+import { type CorpusPost, corpusMatches, type RunningEmulator, startEmulator } from './index.js';
 
 const NOW = '2026-11-20T12:00:00.000Z';
 // biome-ignore lint/suspicious/noExplicitAny: API responses are untrusted JSON, checked field by field.
@@ -22,15 +15,7 @@ async function get(em: RunningEmulator, params: Record<string, string>, token: s
 
 /** Every post of the corpus in the recent window that matches `query`, newest first. */
 function expected(em: RunningEmulator, query: string): CorpusPost[] {
-  const tree = parseQuery(query);
-  const now = em.clock();
-  const out: CorpusPost[] = [];
-  for (let slot = em.corpus.slotAt(now); slot >= em.corpus.slotAt(now - RECENT_WINDOW_MS); slot--) {
-    const p = em.corpus.post(slot);
-    if (!p.deleted && p.createdMs <= now && p.createdMs >= now - RECENT_WINDOW_MS && matchesQuery(tree, p))
-      out.push(p);
-  }
-  return out;
+  return corpusMatches(em.corpus, query, em.clock());
 }
 
 describe('X API emulator: GET /2/tweets/search/recent', () => {

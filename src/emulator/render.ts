@@ -2,7 +2,7 @@ import type { Corpus } from './corpus.js';
 import type { CorpusMedia, CorpusPlace, CorpusPost, CorpusUser } from './corpus-types.js';
 import type { FieldSelection } from './fields.js';
 import { resourceNotFound } from './problems.js';
-import { snowflakeTime } from './snowflake.js';
+import { snowflakeTime } from '../core/snowflake.js';
 import type { Entities } from './text-builder.js';
 
 type Json = Record<string, unknown>;

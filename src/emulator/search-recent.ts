@@ -5,7 +5,7 @@ import { invalidRequest, type Problem } from './problems.js';
 import { parseQuery, QuerySyntaxError, type QueryNode } from './query-parser.js';
 import { matchesQuery } from './query-match.js';
 import { renderPosts } from './render.js';
-import { snowflakeTime } from './snowflake.js';
+import { snowflakeId, snowflakeTime } from '../core/snowflake.js';
 
 export const RECENT_WINDOW_MS = 7 * 24 * 3600 * 1000;
 const PARAMS = [
@@ -126,7 +126,7 @@ export function searchRecent(params: URLSearchParams, ctx: SearchContext): Searc
   }
   if (sinceRaw !== null && snowflakeTime(sinceRaw) < oldest) {
     return invalidRequest(
-      `Invalid 'since_id':'${sinceRaw}'. 'since_id' must be a tweet id created after ${new Date(oldest).toISOString()}. Please use a 'since_id' that is larger than ${encodeOldestId(oldest)}`,
+      `Invalid 'since_id':'${sinceRaw}'. 'since_id' must be a tweet id created after ${new Date(oldest).toISOString()}. Please use a 'since_id' that is larger than ${snowflakeId(oldest, 0)}`,
       { since_id: [sinceRaw] },
     );
   }
@@ -174,8 +174,4 @@ function parseTime(raw: string): number | undefined {
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(raw)) return undefined;
   const t = Date.parse(raw);
   return Number.isNaN(t) ? undefined : t;
-}
-
-function encodeOldestId(oldestMs: number): string {
-  return ((BigInt(oldestMs) - 1288834974657n) << 22n).toString();
 }

@@ -1,4 +1,4 @@
-import { snowflakeTime } from '../emulator/snowflake.js';
+import { snowflakeTime } from '../core/snowflake.js';
 import { emptyTableRows, type TableRows } from '../schema/tables.js';
 import { EntityAnchor } from './clean/anchor-entities.js';
 import { cleanText, normalizeTag, normalizeText, urlDomain } from './clean/clean-text.js';

@@ -1,4 +1,4 @@
-import { readdir, stat } from 'node:fs/promises';
+import { mkdir, readdir, stat } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import path from 'node:path';
 import { type DuckDBConnection, DuckDBDataChunkWriter, DuckDBInstance } from '@duckdb/node-api';
@@ -181,7 +181,6 @@ export class DuckDBEngine implements Engine {
           `FILENAME_PATTERN ${quoteString(`part_${batchId}_{i}`)}, OVERWRITE_OR_IGNORE true)`,
       );
     } else {
-      const { mkdir } = await import('node:fs/promises');
       await mkdir(dir, { recursive: true });
       await conn.run(
         `COPY (${select}) TO ${quoteString(path.join(dir, `part_${batchId}.parquet`))} (${options})`,

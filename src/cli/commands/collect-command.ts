@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { collect, type CollectResult, withApi } from '../../collect/index.js';
 import { parsePositiveInt } from '../../config/load-settings.js';
-import { label, n, plural } from '../format.js';
+import { label, plural } from '../format.js';
 import { recordRun, type StageContext, stageContext } from '../stage-context.js';
 
 export interface CollectFlags {
@@ -21,11 +21,11 @@ export async function runCollect(ctx: StageContext, flags: CollectFlags): Promis
   const partial = result.queries.reduce((s, q) => s + q.partialErrors, 0);
   console.log(
     `${label('collect')} ${plural(result.posts, 'post')} in ${plural(result.pages, 'page')} from ${plural(result.queries.length, 'query', 'queries')}` +
-      (partial ? ` (${n(partial)} partial errors kept in landing)` : ''),
+      (partial ? ` (${plural(partial, 'partial error')} kept in landing)` : ''),
   );
   for (const q of result.queries) {
     const what = q.batchId
-      ? `${n(q.posts)} new posts, ${n(q.pages)} pages → batch ${q.batchId}`
+      ? `${plural(q.posts, 'new post')}, ${plural(q.pages, 'page')} → batch ${q.batchId}`
       : 'no new posts';
     console.log(`${label('')}   "${q.query}": ${what}${q.resumed ? ' (resumed an interrupted run)' : ''}`);
   }

@@ -8,6 +8,7 @@ import { LocalLake } from '../lake/local/local-lake.js';
 import { DuckDBEngine } from '../process/duckdb/duckdb-engine.js';
 import type { ProcessedManifest } from '../process/processed-manifest.js';
 import { tempWorkspace } from '../testing/temp-workspace.js';
+import { STAR_TABLES } from './star-schema.js';
 import type { Warehouse } from './warehouse.js';
 
 const post = (id: string, likes: number, tags: string[]) => ({
@@ -140,6 +141,11 @@ export function runWarehouseContract(name: string, make: (dir: string) => Promis
         assert.equal(await count(wh, 'bridge_tweet_hashtags'), 3);
         assert.deepEqual([...(await wh.loadedBatches())].sort(), ['b-1-early', 'b-2-late']);
         assert.equal(await count(wh, 'dim_date'), 1);
+        for (const t of STAR_TABLES) {
+          const keys = t.key.join(', ');
+          const dupes = await wh.query(`SELECT ${keys} FROM ${t.name} GROUP BY ${keys} HAVING count(*) > 1`);
+          assert.deepEqual(dupes, [], `${t.name} holds each key once`);
+        }
       } finally {
         await wh.close();
       }

@@ -3,12 +3,17 @@ import { DIM_DATE_COLUMNS, STAR_TABLES, type StarTable } from '../star-schema.js
 
 const q = (name: string) => `"${name}"`;
 
-/** `CREATE TABLE IF NOT EXISTS` for every star-schema table, `dim_date` and `etl_loads` (ANSI SQL). */
-export function starSchemaDdl(): string[] {
+/**
+ * `CREATE TABLE IF NOT EXISTS` for every star-schema table, `dim_date` and `etl_loads` (ANSI SQL).
+ * Keys are kept by the loader's `MERGE`; `primaryKeys` also declares them as constraints, which
+ * warehouses that enforce them (DuckDB) pay for with an index on every table.
+ */
+export function starSchemaDdl(options: { primaryKeys: boolean }): string[] {
   const tables = STAR_TABLES.map(
     (t) =>
-      `CREATE TABLE IF NOT EXISTS ${q(t.name)} (${t.columns.map(([c, k]) => `${q(c)} ${sqlType(k)}`).join(', ')}, ` +
-      `PRIMARY KEY (${t.key.map(q).join(', ')}))`,
+      `CREATE TABLE IF NOT EXISTS ${q(t.name)} (${t.columns.map(([c, k]) => `${q(c)} ${sqlType(k)}`).join(', ')}${
+        options.primaryKeys ? `, PRIMARY KEY (${t.key.map(q).join(', ')})` : ''
+      })`,
   );
   return [
     ...tables,
@@ -19,25 +24,34 @@ export function starSchemaDdl(): string[] {
 }
 
 /**
- * Upsert from `source` (a table name or a parenthesised SELECT) into `t`. Rows with `retrieved_at` follow "latest retrieval wins, ties on
- * the larger batch_id", whatever order batches load in; a post seen as a match stays a match.
- * Entity occurrences are immutable, so conflicts there change nothing.
+ * `MERGE` (an upsert on the key, SQL:2003, also in PostgreSQL 15+ and Redshift) from `source` (a
+ * table name or a parenthesised SELECT with one row per key) into `t`. Rows with `retrieved_at`
+ * follow "latest retrieval wins, ties on the larger batch_id", whatever order batches load in; a
+ * post seen as a match stays a match. Entity occurrences are immutable: only new keys are inserted.
  */
-export function upsertSql(t: StarTable, source: string): string {
+export function mergeSql(t: StarTable, source: string): string {
   const cols = t.columns.map(([c]) => c);
-  const insert = `INSERT INTO ${q(t.name)} (${cols.map(q).join(', ')}) SELECT ${cols.map(q).join(', ')} FROM ${source} AS src`;
-  if (!t.latestWins) return `${insert} ON CONFLICT (${t.key.map(q).join(', ')}) DO NOTHING`;
   const target = q(t.name);
+  const on = t.key.map((k) => `${target}.${q(k)} = src.${q(k)}`).join(' AND ');
+  const insert = `WHEN NOT MATCHED THEN INSERT (${cols.map(q).join(', ')}) VALUES (${cols.map((c) => `src.${q(c)}`).join(', ')})`;
+  const head = `MERGE INTO ${target} USING ${source} AS src ON ${on}`;
+  if (!t.latestWins) {
+    // Insert-only: an anti-join does what `MERGE … WHEN NOT MATCHED` does, and runs faster.
+    return `INSERT INTO ${target} (${cols.map(q).join(', ')}) SELECT ${cols.map((c) => `src.${q(c)}`).join(', ')} FROM ${source} AS src WHERE NOT EXISTS (SELECT 1 FROM ${target} WHERE ${on})`;
+  }
   const newer =
-    `(EXCLUDED.retrieved_at > ${target}.retrieved_at OR ` +
-    `(EXCLUDED.retrieved_at = ${target}.retrieved_at AND EXCLUDED.batch_id >= ${target}.batch_id))`;
+    `(src.retrieved_at > ${target}.retrieved_at OR ` +
+    `(src.retrieved_at = ${target}.retrieved_at AND src.batch_id >= ${target}.batch_id))`;
+  const matchWins = `CASE WHEN src.collected_via = 'match' OR ${target}.collected_via = 'match' THEN 'match' ELSE 'reference' END`;
   const sets = cols
     .filter((c) => !t.key.includes(c))
-    .map((c) => {
-      if (c === 'collected_via') {
-        return `${q(c)} = CASE WHEN EXCLUDED.collected_via = 'match' OR ${target}.collected_via = 'match' THEN 'match' ELSE 'reference' END`;
-      }
-      return `${q(c)} = CASE WHEN ${newer} THEN EXCLUDED.${q(c)} ELSE ${target}.${q(c)} END`;
-    });
-  return `${insert} ON CONFLICT (${t.key.map(q).join(', ')}) DO UPDATE SET ${sets.join(', ')}`;
+    .map((c) => `${q(c)} = ${c === 'collected_via' ? matchWins : `src.${q(c)}`}`);
+  const clauses = [`WHEN MATCHED AND ${newer} THEN UPDATE SET ${sets.join(', ')}`];
+  if (cols.includes('collected_via')) {
+    // An older retrieval that saw the post as a match still makes it one.
+    clauses.push(
+      `WHEN MATCHED AND src.collected_via = 'match' AND ${target}.collected_via <> 'match' THEN UPDATE SET collected_via = 'match'`,
+    );
+  }
+  return `${head} ${clauses.join(' ')} ${insert}`;
 }

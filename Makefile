@@ -3,9 +3,11 @@
 SHELL := bash
 NODE_MAJOR := $(shell node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
 STAMP := node_modules/.tweetpipe-installed
+PYTHON ?= python3
+TEST_DEPS := .venv/.tweetpipe-test-deps
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
 
 init: $(STAMP) build ## Install dependencies and build (run once; other targets do it for you)
 
@@ -20,7 +22,14 @@ build: $(STAMP) ## Compile the TypeScript to dist/
 run: init ## Run the whole pipeline on the defaults (bundled emulator, local lake, DuckDB warehouse)
 	./bin/tweetpipe.js run
 
-test: init ## Run the test suite (node:test; starts its own emulator on loopback)
+test-deps: $(TEST_DEPS) ## Install the servers the tests start on loopback (moto's S3 server, into .venv)
+
+$(TEST_DEPS): requirements-test.txt
+	$(PYTHON) -m venv .venv
+	.venv/bin/pip install --quiet --disable-pip-version-check -r requirements-test.txt
+	@touch $@
+
+test: init $(TEST_DEPS) ## Run the test suite (starts its own emulator and S3 server on loopback)
 	node --test --test-concurrency=1 --test-timeout=600000 $$(find dist/src -name '*.test.js' | sort)
 
 lint: $(STAMP) ## Lint and check formatting (Biome)
@@ -39,6 +48,6 @@ bench: init ## Benchmark process and load on 1,000,000 generated posts (not a te
 	node --max-old-space-size=4096 dist/bench/pipeline-bench.js
 
 clean: ## Remove build output and local data
-	rm -rf dist data .tweetpipe-bench
+	rm -rf dist data .tweetpipe-bench .venv
 
-.PHONY: help init build run test lint format check bench clean
+.PHONY: help init build run test test-deps lint format check bench clean

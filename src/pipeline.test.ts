@@ -10,9 +10,10 @@ import { landingLine } from './collect/landing-line.js';
 import { commitLandingBatch, writeLandingPart } from './collect/landing-writer.js';
 import { corpusMatches, type RunningEmulator, startEmulator } from './emulator/index.js';
 import { LocalLake } from './lake/local/local-lake.js';
-import { load, openWarehouse } from './load/index.js';
+import { load } from './load/index.js';
 import { processPending } from './process/index.js';
 import { tempWorkspace, type TempWorkspace } from './testing/temp-workspace.js';
+import { fingerprint, query } from './testing/warehouse-fingerprint.js';
 
 const NOW = '2026-11-20T12:00:00.000Z';
 const QUERY = '#AI OR #climate';
@@ -25,41 +26,6 @@ async function wholeRun(ws: TempWorkspace, apiUrl: string, queries: string[]) {
   const processed = await processPending(settings, lake);
   const loaded = await load(settings, lake);
   return { collected, processed, loaded };
-}
-
-async function query(ws: TempWorkspace, sql: string) {
-  const wh = await openWarehouse(`duckdb://${ws.warehousePath}`);
-  try {
-    return await wh.query(sql);
-  } finally {
-    await wh.close();
-  }
-}
-
-/** A fingerprint of the warehouse: row counts per table and the exact set of match posts. */
-async function fingerprint(ws: TempWorkspace) {
-  const tables = [
-    'fact_tweets',
-    'dim_users',
-    'dim_media',
-    'dim_places',
-    'dim_date',
-    'bridge_tweet_hashtags',
-    'bridge_tweet_cashtags',
-    'tweet_mentions',
-    'tweet_urls',
-    'tweet_references',
-    'tweet_media',
-  ];
-  const counts: Record<string, number> = {};
-  for (const t of tables) counts[t] = Number((await query(ws, `SELECT count(*) AS c FROM ${t}`))[0]!.c);
-  const ids = (
-    await query(
-      ws,
-      "SELECT tweet_id::VARCHAR AS id FROM fact_tweets WHERE collected_via = 'match' ORDER BY 1",
-    )
-  ).map((r) => r.id);
-  return { counts, ids };
 }
 
 function cli(ws: TempWorkspace, apiUrl: string, args: string[]) {

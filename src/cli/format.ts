@@ -20,3 +20,15 @@ export function label(name: string): string {
 export function plural(count: number, word: string, many = `${word}s`): string {
   return `${n(count)} ${count === 1 ? word : many}`;
 }
+
+/** 1536 → "1.5 KiB". */
+export function bytes(count: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = count;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
+}

@@ -14,7 +14,7 @@ export interface StageContext {
 
 export async function stageContext(globals: { config?: string }): Promise<StageContext> {
   const settings = loadSettings({ configFile: globals.config });
-  const lake = await openLake(settings.lake);
+  const lake = await openLake(settings.lake, settings.lakeOptions);
   return { settings, lake, progress: terminalProgress() };
 }
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError } from '../core/errors.js';
 import { Secret } from '../core/secret.js';
+import type { LakeOptions } from '../lake/lake.js';
 import {
   DEFAULT_API_URL,
   DEFAULT_LAKE,
@@ -13,7 +14,17 @@ import {
 } from './settings.js';
 
 /** Keys allowed in `tweetpipe.config.json`. Anything else is refused so typos do not pass silently. */
-const FILE_KEYS = ['apiUrl', 'lake', 'warehouse', 'queries', 'maxPosts', 'emulatorSeed'] as const;
+const FILE_KEYS = [
+  'apiUrl',
+  'lake',
+  'warehouse',
+  'queries',
+  'maxPosts',
+  'emulatorSeed',
+  's3ServerSideEncryption',
+  's3KmsKeyId',
+  's3PathStyle',
+] as const;
 type FileConfig = Partial<Record<(typeof FILE_KEYS)[number], unknown>>;
 
 export interface LoadSettingsOptions {
@@ -45,6 +56,7 @@ export function loadSettings(options: LoadSettingsOptions = {}): Settings {
   const apiUrlRaw = pick(env.TWEETPIPE_X_API_URL, file.apiUrl, 'TWEETPIPE_X_API_URL') ?? DEFAULT_API_URL;
   const apiUrl = validateHttpUrl(apiUrlRaw, 'TWEETPIPE_X_API_URL');
   const lake = resolveLakeUri(pick(env.TWEETPIPE_LAKE, file.lake, 'TWEETPIPE_LAKE') ?? DEFAULT_LAKE, cwd);
+  const lakeOptions = readLakeOptions(env, file, lake);
   const warehouse = resolveWarehouseUri(
     pick(env.TWEETPIPE_WAREHOUSE, file.warehouse, 'TWEETPIPE_WAREHOUSE') ?? DEFAULT_WAREHOUSE,
     cwd,
@@ -57,7 +69,17 @@ export function loadSettings(options: LoadSettingsOptions = {}): Settings {
   const maxPosts = readPositiveInt(file.maxPosts, 'maxPosts (tweetpipe.config.json)') ?? DEFAULT_MAX_POSTS;
   const emulatorSeed = readPositiveInt(file.emulatorSeed, 'emulatorSeed (tweetpipe.config.json)') ?? 42;
 
-  return { bearerToken, apiUrl, useBundledEmulator, lake, warehouse, queries, maxPosts, emulatorSeed };
+  return {
+    bearerToken,
+    apiUrl,
+    useBundledEmulator,
+    lake,
+    lakeOptions,
+    warehouse,
+    queries,
+    maxPosts,
+    emulatorSeed,
+  };
 }
 
 function readConfigFile(explicit: string | undefined, cwd: string): FileConfig {
@@ -115,16 +137,64 @@ function validateHttpUrl(raw: string, name: string): string {
   return raw.replace(/\/+$/, '');
 }
 
-/** Turns `file://./x` and plain paths into an absolute `file://` URI. */
+/** Turns `file://./x` and plain paths into an absolute `file://` URI; checks `s3://BUCKET/PREFIX`. */
 function resolveLakeUri(raw: string, cwd: string): string {
   if (raw.startsWith('s3://')) {
-    throw new ConfigError(
-      'TWEETPIPE_LAKE',
-      's3:// lakes are not available in this version yet; use file://PATH',
-    );
+    const match = /^s3:\/\/([^/]*)(\/.*)?$/.exec(raw);
+    const bucket = match?.[1] ?? '';
+    // S3's bucket naming rules (3–63 lower-case letters, digits, dots and hyphens).
+    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
+      throw new ConfigError(
+        'TWEETPIPE_LAKE',
+        `"${bucket}" is not a valid S3 bucket name (expected s3://BUCKET/PREFIX)`,
+      );
+    }
+    const prefix = (match?.[2] ?? '').replace(/^\/+|\/+$/g, '');
+    if (prefix.split('/').some((p) => p === '..' || p === '.') || prefix.includes('//')) {
+      throw new ConfigError('TWEETPIPE_LAKE', `prefix "${prefix}" has empty, "." or ".." segments`);
+    }
+    return prefix === '' ? `s3://${bucket}` : `s3://${bucket}/${prefix}`;
   }
   const local = stripScheme(raw, 'file://', 'TWEETPIPE_LAKE', 'file://PATH or s3://BUCKET/PREFIX');
   return pathToFileURL(path.resolve(cwd, local)).href;
+}
+
+/** S3 settings: environment first, then the config file. Credentials are never read from here. */
+function readLakeOptions(env: NodeJS.ProcessEnv, file: FileConfig, lake: string): LakeOptions {
+  const sse = pick(env.TWEETPIPE_S3_SSE, file.s3ServerSideEncryption, 'TWEETPIPE_S3_SSE');
+  if (sse !== undefined && sse !== 'AES256' && sse !== 'aws:kms') {
+    throw new ConfigError('TWEETPIPE_S3_SSE', `must be AES256 or aws:kms, got "${sse}"`);
+  }
+  const kmsKeyId = pick(env.TWEETPIPE_S3_KMS_KEY_ID, file.s3KmsKeyId, 'TWEETPIPE_S3_KMS_KEY_ID');
+  if (kmsKeyId !== undefined && sse !== 'aws:kms') {
+    throw new ConfigError('TWEETPIPE_S3_KMS_KEY_ID', 'is only used with TWEETPIPE_S3_SSE=aws:kms');
+  }
+  let pathStyle: boolean | undefined;
+  const rawStyle = env.TWEETPIPE_S3_PATH_STYLE?.trim();
+  if (rawStyle !== undefined && rawStyle !== '') {
+    if (!['true', 'false', '1', '0'].includes(rawStyle.toLowerCase())) {
+      throw new ConfigError('TWEETPIPE_S3_PATH_STYLE', `must be true or false, got "${rawStyle}"`);
+    }
+    pathStyle = ['true', '1'].includes(rawStyle.toLowerCase());
+  } else if (file.s3PathStyle !== undefined) {
+    if (typeof file.s3PathStyle !== 'boolean') {
+      throw new ConfigError('s3PathStyle (tweetpipe.config.json)', 'must be true or false');
+    }
+    pathStyle = file.s3PathStyle;
+  } else {
+    // A custom endpoint means an S3-compatible server: those expect path-style addressing.
+    pathStyle = Boolean(env.AWS_ENDPOINT_URL_S3?.trim() || env.AWS_ENDPOINT_URL?.trim());
+  }
+  for (const name of ['AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL'] as const) {
+    const value = env[name]?.trim();
+    if (value) validateHttpUrl(value, name);
+  }
+  if (!lake.startsWith('s3://')) return {};
+  return {
+    s3PathStyle: pathStyle,
+    ...(sse ? { s3ServerSideEncryption: sse } : {}),
+    ...(kmsKeyId ? { s3KmsKeyId: kmsKeyId } : {}),
+  };
 }
 
 function resolveWarehouseUri(raw: string, cwd: string): string {

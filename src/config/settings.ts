@@ -1,4 +1,5 @@
 import type { Secret } from '../core/secret.js';
+import type { LakeOptions } from '../lake/lake.js';
 
 /** The validated settings every stage receives. Built only by `loadSettings`. */
 export interface Settings {
@@ -10,6 +11,8 @@ export interface Settings {
   readonly useBundledEmulator: boolean;
   /** Lake root URI, e.g. `file:///abs/data/lake`. */
   readonly lake: string;
+  /** How to open the lake: S3 encryption and addressing. */
+  readonly lakeOptions: LakeOptions;
   /** Warehouse URI, e.g. `duckdb:///abs/data/warehouse.duckdb`. */
   readonly warehouse: string;
   /** Search queries from the config file (the CLI's `--query` replaces them). */

@@ -11,12 +11,23 @@ export interface LocalCopy {
   release(): Promise<void>;
 }
 
+/** How a lake is opened beyond its URI (S3 settings; ignored by the local lake). Plain data, so workers get it too. */
+export interface LakeOptions {
+  /** Server-side encryption for every object written to S3. */
+  s3ServerSideEncryption?: 'AES256' | 'aws:kms';
+  /** KMS key id or ARN for `aws:kms` (the bucket's default key when absent). */
+  s3KmsKeyId?: string;
+  /** Path-style addressing (`endpoint/bucket/key`), as S3-compatible servers expect. */
+  s3PathStyle?: boolean;
+}
+
 /**
  * The data lake: a root URI and objects addressed by `/`-separated keys.
  * Every write is atomic — a reader sees the whole object or none of it.
  */
 export interface Lake {
   readonly uri: string;
+  readonly options: LakeOptions;
   /** Writes `body` at `key` atomically, replacing any object there. */
   put(key: string, body: Uint8Array | string): Promise<void>;
   /** Moves the local file at `localPath` to `key` (the file is consumed). */
@@ -30,6 +41,8 @@ export interface Lake {
   localCopy(key: string): Promise<LocalCopy>;
   /** A local folder for temporary files of one job; removed by `release`. */
   scratch(name: string): Promise<LocalCopy>;
+  /** Releases connections; the lake is not used afterwards. */
+  close?(): void;
 }
 
 /** Reads and parses a JSON object; undefined when absent. */

@@ -1,6 +1,7 @@
+import { mapLimit } from '../core/map-limit.js';
 import type { Settings } from '../config/settings.js';
 import { type Progress, silentProgress } from '../core/progress.js';
-import { getJson, type Lake } from '../lake/lake.js';
+import { getJson, type Lake, type LocalCopy } from '../lake/lake.js';
 import { PROCESSED } from '../lake/zones.js';
 import type { ProcessedManifest } from '../process/processed-manifest.js';
 import { openWarehouse } from './open-warehouse.js';
@@ -20,11 +21,9 @@ export async function listProcessedManifests(
   lake: Lake,
 ): Promise<{ key: string; manifest: ProcessedManifest }[]> {
   const keys = (await lake.list(`${PROCESSED}/_manifests/`)).filter((o) => o.key.endsWith('/_manifest.json'));
+  const manifests = await mapLimit(keys, 16, ({ key }) => getJson<ProcessedManifest>(lake, key));
   const out: { key: string; manifest: ProcessedManifest }[] = [];
-  for (const { key } of keys) {
-    const manifest = await getJson<ProcessedManifest>(lake, key);
-    if (manifest) out.push({ key, manifest });
-  }
+  for (const [i, manifest] of manifests.entries()) if (manifest) out.push({ key: keys[i]!.key, manifest });
   return out;
 }
 
@@ -60,10 +59,12 @@ export async function loadInto(warehouse: Warehouse, lake: Lake, progress: Progr
   };
   for (const [i, { manifest }] of pending.entries()) {
     progress.update(`load: batch ${i + 1}/${pending.length} (${manifest.batch_id})`);
-    const copies = await Promise.all(
-      manifest.files.map(async (f) => [f.key, await lake.localCopy(f.key)] as const),
-    );
+    // One batch's files at a time (bounded scratch space), downloaded in parallel.
+    const copies: (readonly [string, LocalCopy])[] = [];
     try {
+      await mapLimit(manifest.files, 8, async (f) => {
+        copies.push([f.key, await lake.localCopy(f.key)]);
+      });
       const result = await warehouse.loadBatch(manifest, new Map(copies.map(([k, c]) => [k, c.path])));
       if (!result.loaded) {
         summary.skipped++;

@@ -1,8 +1,9 @@
+import { mapLimit } from '../core/map-limit.js';
 import type { LandingManifest } from '../collect/landing-writer.js';
 import type { Settings } from '../config/settings.js';
 import { type Progress, silentProgress } from '../core/progress.js';
 import { getJson, type Lake } from '../lake/lake.js';
-import { LANDING, MANIFEST, processedManifestKey } from '../lake/zones.js';
+import { LANDING, MANIFEST, PROCESSED, processedManifestKey } from '../lake/zones.js';
 import { TABLE_NAMES } from '../schema/tables.js';
 import type { Engine, LandingBatch } from './engine.js';
 
@@ -18,21 +19,18 @@ export interface ProcessSummary {
 /** Committed landing batches (those with a manifest), oldest first. */
 export async function listLandingBatches(lake: Lake): Promise<LandingBatch[]> {
   const keys = (await lake.list(`${LANDING}/`)).filter((o) => o.key.endsWith(`/${MANIFEST}`));
+  const manifests = await mapLimit(keys, 16, ({ key }) => getJson<LandingManifest>(lake, key));
   const out: LandingBatch[] = [];
-  for (const { key } of keys) {
-    const manifest = await getJson<LandingManifest>(lake, key);
-    if (manifest) out.push({ manifestKey: key, manifest });
-  }
+  for (const [i, manifest] of manifests.entries())
+    if (manifest) out.push({ manifestKey: keys[i]!.key, manifest });
   return out.sort((a, b) => (a.manifest.batch_id < b.manifest.batch_id ? -1 : 1));
 }
 
 /** Landing batches with no processed manifest yet. */
 export async function pendingLandingBatches(lake: Lake): Promise<LandingBatch[]> {
   const all = await listLandingBatches(lake);
-  const done = await Promise.all(
-    all.map(async (b) => (await lake.get(processedManifestKey(b.manifest.batch_id))) !== undefined),
-  );
-  return all.filter((_, i) => !done[i]);
+  const done = new Set((await lake.list(`${PROCESSED}/_manifests/`)).map((o) => o.key));
+  return all.filter((b) => !done.has(processedManifestKey(b.manifest.batch_id)));
 }
 
 /** The process stage: every committed landing batch not yet processed becomes processed tables. */

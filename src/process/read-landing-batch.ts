@@ -9,14 +9,31 @@ import type { BatchFlattener } from './flatten-batch.js';
  * checksum or is not valid gzip is quarantined whole (its bytes kept) and the rest goes on.
  * Returns the quarantined parts' bytes by key.
  */
+const PREFETCH = 4;
+
 export async function readLandingBatch(
   lake: Lake,
   batch: LandingBatch,
   flattener: BatchFlattener,
 ): Promise<Map<string, Buffer>> {
   const badParts = new Map<string, Buffer>();
-  for (const part of batch.manifest.parts) {
-    const bytes = await lake.get(part.key);
+  const parts = batch.manifest.parts;
+  // Up to PREFETCH parts are downloaded ahead while one is parsed (a remote lake's latency hides
+  // behind the work); memory stays bounded by the window.
+  const fetches = new Map<number, Promise<Buffer | undefined>>();
+  const fetchAhead = (from: number) => {
+    for (let i = from; i < Math.min(parts.length, from + PREFETCH); i++) {
+      if (!fetches.has(i)) {
+        const pending = lake.get(parts[i]!.key);
+        pending.catch(() => {}); // awaited in order below; never an unhandled rejection meanwhile
+        fetches.set(i, pending);
+      }
+    }
+  };
+  for (const [index, part] of parts.entries()) {
+    fetchAhead(index);
+    const bytes = await fetches.get(index)!;
+    fetches.delete(index);
     if (bytes === undefined) {
       flattener.quarantinePart('part file named in the manifest is missing', part.key);
       continue;

@@ -27,6 +27,7 @@ export function tempWorkspace(prefix = 'tweetpipe-test-'): TempWorkspace {
       apiUrl,
       useBundledEmulator: false,
       lake: lakeUri,
+      lakeOptions: {},
       warehouse: `duckdb://${warehousePath}`,
       queries: [],
       maxPosts: 100_000,

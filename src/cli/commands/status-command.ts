@@ -2,11 +2,11 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { QueryCheckpoint } from '../../collect/checkpoint.js';
 import { getJson } from '../../lake/lake.js';
-import { QUARANTINE, STATE } from '../../lake/zones.js';
+import { LANDING, PROCESSED, QUARANTINE, STATE } from '../../lake/zones.js';
 import { listProcessedManifests, openWarehouse } from '../../load/index.js';
 import { listLandingBatches } from '../../process/index.js';
 import { STAR_TABLES } from '../../load/star-schema.js';
-import { counts, n } from '../format.js';
+import { bytes, counts, n } from '../format.js';
 import { type StageContext, stageContext } from '../stage-context.js';
 
 /** Prints what each zone holds, the checkpoints, the warehouse and the last runs. */
@@ -22,13 +22,19 @@ export async function printStatus(ctx: StageContext): Promise<void> {
   const quarantined = processed.reduce((s, p) => s + p.manifest.quarantined, 0);
   const quarantineObjects = await lake.list(`${QUARANTINE}/`);
 
+  const size = async (zone: string) => bytes((await lake.list(`${zone}/`)).reduce((s, o) => s + o.size, 0));
+
   console.log(`Lake        ${lake.uri}`);
   console.log(
-    `  landing     ${n(landing.length)} batches, ${n(landing.reduce((s, b) => s + b.manifest.posts, 0))} posts` +
+    `  landing     ${await size(LANDING)}, ${n(landing.length)} batches, ${n(landing.reduce((s, b) => s + b.manifest.posts, 0))} posts` +
       (pending ? ` (${n(pending)} not processed yet)` : ''),
   );
-  console.log(`  processed   ${n(processed.length)} batches${processed.length ? `: ${counts(rows)}` : ''}`);
-  console.log(`  quarantine  ${n(quarantined)} records in ${n(quarantineObjects.length)} files`);
+  console.log(
+    `  processed   ${await size(PROCESSED)}, ${n(processed.length)} batches${processed.length ? `: ${counts(rows)}` : ''}`,
+  );
+  console.log(
+    `  quarantine  ${bytes(quarantineObjects.reduce((s, o) => s + o.size, 0))}, ${n(quarantined)} records in ${n(quarantineObjects.length)} files`,
+  );
 
   console.log('Checkpoints');
   const cps = (await lake.list(`${STATE}/checkpoints/`)).filter((o) => o.key.endsWith('.json'));

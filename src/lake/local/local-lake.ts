@@ -3,13 +3,14 @@ import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promis
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FatalError } from '../../core/errors.js';
-import type { Lake, LakeObject, LocalCopy } from '../lake.js';
+import type { Lake, LakeObject, LakeOptions, LocalCopy } from '../lake.js';
 
 const TMP_DIR = '_tmp';
 
 /** A lake in a local folder (`file://PATH`). Writes go to a temporary file, are fsynced, then renamed. */
 export class LocalLake implements Lake {
   readonly root: string;
+  readonly options: LakeOptions = {};
   constructor(readonly uri: string) {
     this.root = fileURLToPath(uri);
   }

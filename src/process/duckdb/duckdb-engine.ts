@@ -2,7 +2,7 @@ import { mkdir, readdir, stat } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import path from 'node:path';
 import { type DuckDBConnection, DuckDBDataChunkWriter, DuckDBInstance } from '@duckdb/node-api';
-import { FatalError } from '../../core/errors.js';
+import { FatalError, RetryableError } from '../../core/errors.js';
 import type { Progress } from '../../core/progress.js';
 import type { Lake } from '../../lake/lake.js';
 import { PROCESSED, processedManifestKey } from '../../lake/zones.js';
@@ -51,16 +51,20 @@ export class DuckDBEngine implements Engine {
     let running = workers;
     const pool = Array.from({ length: workers }, () => {
       const worker = new Worker(new URL('./duckdb-worker.js', import.meta.url), {
-        workerData: { lakeUri: lake.uri },
+        workerData: { lakeUri: lake.uri, lakeOptions: lake.options },
       });
       const next = () => worker.postMessage(failure ? null : (queue.shift() ?? null));
-      worker.on('message', (msg: { manifest?: ProcessedManifest; error?: string; info?: string }) => {
-        if (msg.info) return progress.info(msg.info);
-        if (msg.manifest) done.push(msg.manifest);
-        if (msg.error) failure ??= new FatalError(msg.error);
-        next();
-        wake?.();
-      });
+      worker.on(
+        'message',
+        (msg: { manifest?: ProcessedManifest; error?: string; retryable?: boolean; info?: string }) => {
+          if (msg.info) return progress.info(msg.info);
+          if (msg.manifest) done.push(msg.manifest);
+          if (msg.error)
+            failure ??= msg.retryable ? new RetryableError(msg.error) : new FatalError(msg.error);
+          next();
+          wake?.();
+        },
+      );
       worker.on('error', (error) => {
         failure ??= error;
         wake?.();

@@ -1,10 +1,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { RetryableError } from '../../core/errors.js';
+import type { LakeOptions } from '../../lake/lake.js';
 import { openLake } from '../../lake/open-lake.js';
 import type { LandingBatch } from '../engine.js';
 import { DuckDBEngine } from './duckdb-engine.js';
 
 /** A worker thread that processes the landing batches it is sent, one at a time, with its own DuckDB. */
-const lake = await openLake(workerData.lakeUri as string);
+const lake = await openLake(workerData.lakeUri as string, workerData.lakeOptions as LakeOptions);
 const engine = new DuckDBEngine({ threads: 1, memoryLimit: '512MB', workers: 1 });
 const progress = { info: (m: string) => parentPort!.postMessage({ info: m }), update: () => {} };
 parentPort!.on('message', async (batch: LandingBatch | null) => {
@@ -15,6 +17,6 @@ parentPort!.on('message', async (batch: LandingBatch | null) => {
   try {
     parentPort!.postMessage({ manifest: await engine.processBatch(lake, batch, progress) });
   } catch (error) {
-    parentPort!.postMessage({ error: (error as Error).message });
+    parentPort!.postMessage({ error: (error as Error).message, retryable: error instanceof RetryableError });
   }
 });

@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { ConfigError } from '../core/errors.js';
+import { loadSettings } from './load-settings.js';
+
+const cwd = mkdtempSync(path.join(tmpdir(), 'settings-'));
+after(() => rmSync(cwd, { recursive: true, force: true }));
+const load = (env: NodeJS.ProcessEnv) => loadSettings({ env, cwd });
+
+function refuses(env: NodeJS.ProcessEnv, setting: string, pattern: RegExp): void {
+  assert.throws(
+    () => load(env),
+    (e: unknown) => e instanceof ConfigError && e.setting === setting && pattern.test(e.message),
+  );
+}
+
+describe('loadSettings', () => {
+  it('defaults to the bundled emulator, a local lake and a DuckDB file under the working folder', () => {
+    const s = load({});
+    assert.equal(s.useBundledEmulator, true);
+    assert.equal(s.lake, `file://${cwd}/data/lake`);
+    assert.deepEqual(s.lakeOptions, {});
+    assert.equal(s.warehouse, `duckdb://${cwd}/data/warehouse.duckdb`);
+  });
+
+  it('accepts TWITTER_BEARER_TOKEN and keeps the token out of its printed form', () => {
+    const s = load({ TWITTER_BEARER_TOKEN: 'AAAAsecret' });
+    assert.equal(s.useBundledEmulator, false);
+    assert.doesNotMatch(JSON.stringify(s), /AAAAsecret/);
+    refuses({ X_BEARER_TOKEN: 'Bearer AAAA' }, 'X_BEARER_TOKEN', /white space/);
+  });
+
+  it('takes an s3:// lake with its S3 options, and path-style addressing for a custom endpoint', () => {
+    const s = load({
+      TWEETPIPE_LAKE: 's3://my-bucket/tweets/',
+      TWEETPIPE_S3_SSE: 'aws:kms',
+      TWEETPIPE_S3_KMS_KEY_ID: 'alias/tweetpipe',
+      AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:9000',
+    });
+    assert.equal(s.lake, 's3://my-bucket/tweets');
+    assert.deepEqual(s.lakeOptions, {
+      s3PathStyle: true,
+      s3ServerSideEncryption: 'aws:kms',
+      s3KmsKeyId: 'alias/tweetpipe',
+    });
+    assert.equal(load({ TWEETPIPE_LAKE: 's3://my-bucket' }).lakeOptions.s3PathStyle, false);
+    assert.equal(
+      load({
+        TWEETPIPE_LAKE: 's3://my-bucket',
+        AWS_ENDPOINT_URL: 'http://h:1',
+        TWEETPIPE_S3_PATH_STYLE: 'false',
+      }).lakeOptions.s3PathStyle,
+      false,
+    );
+  });
+
+  it('refuses bad S3 settings, naming each', () => {
+    refuses({ TWEETPIPE_LAKE: 's3://My_Bucket/x' }, 'TWEETPIPE_LAKE', /bucket name/);
+    refuses({ TWEETPIPE_LAKE: 's3://bucket/a/../b' }, 'TWEETPIPE_LAKE', /segments/);
+    refuses(
+      { TWEETPIPE_LAKE: 's3://bucket', TWEETPIPE_S3_SSE: 'aes' },
+      'TWEETPIPE_S3_SSE',
+      /AES256 or aws:kms/,
+    );
+    refuses(
+      { TWEETPIPE_S3_SSE: 'AES256', TWEETPIPE_S3_KMS_KEY_ID: 'k' },
+      'TWEETPIPE_S3_KMS_KEY_ID',
+      /aws:kms/,
+    );
+    refuses({ TWEETPIPE_S3_PATH_STYLE: 'maybe' }, 'TWEETPIPE_S3_PATH_STYLE', /true or false/);
+    refuses({ AWS_ENDPOINT_URL_S3: 'not a url' }, 'AWS_ENDPOINT_URL_S3', /not a URL/);
+  });
+
+  it('refuses secrets and unknown keys in the config file', () => {
+    const file = path.join(cwd, 'tweetpipe.config.json');
+    writeFileSync(file, JSON.stringify({ awsSecretAccessKey: 'x' }));
+    refuses({}, 'awsSecretAccessKey', /secrets do not belong/);
+    writeFileSync(file, JSON.stringify({ lakes: 'x' }));
+    refuses({}, 'lakes', /unknown setting/);
+    writeFileSync(
+      file,
+      JSON.stringify({ lake: 's3://bucket-from-file/p', s3ServerSideEncryption: 'AES256' }),
+    );
+    assert.deepEqual(load({}).lakeOptions, { s3PathStyle: false, s3ServerSideEncryption: 'AES256' });
+    rmSync(file);
+  });
+});

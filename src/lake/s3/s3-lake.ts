@@ -19,6 +19,10 @@ import { FatalError } from '../../core/errors.js';
 import type { Lake, LakeObject, LakeOptions, LocalCopy } from '../lake.js';
 import { s3Error } from './s3-errors.js';
 
+// tweetpipe supports Node 20+ and pins an SDK release that runs there (package-lock.json); the
+// SDK's notice about its future releases would otherwise print on every command.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 /** Objects at least this large go up as multipart uploads, in parts of this size. */
 export const MULTIPART_THRESHOLD = 16 * 2 ** 20;
 const PART_SIZE = 8 * 2 ** 20;

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { collect } from './collect/index.js';
 import type { LandingManifest } from './collect/landing-writer.js';
 import { RetryableError } from './core/errors.js';
 import { type RunningEmulator, startEmulator } from './emulator/index.js';
 import { getJson, type Lake } from './lake/lake.js';
 import { LocalLake } from './lake/local/local-lake.js';
+import { createBucket } from './lake/s3/create-bucket.js';
 import { S3Lake } from './lake/s3/s3-lake.js';
 import { LANDING, MANIFEST, PROCESSED } from './lake/zones.js';
 import { load } from './load/index.js';
@@ -55,9 +55,7 @@ describe('pipeline end to end: emulator → S3 lake (real S3 protocol) → DuckD
     em = await startEmulator({ now: NOW, seed: 5, rateLimit: false });
     server = await startS3Server();
     restoreEnv = useS3Env(server);
-    const client = new S3Client({ forcePathStyle: true });
-    await client.send(new CreateBucketCommand({ Bucket: BUCKET }));
-    client.destroy();
+    await createBucket(BUCKET);
     // The reference: the same collection on a local lake.
     reference = tempWorkspace();
     workspaces.push(reference);

@@ -3,15 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import {
-  CreateBucketCommand,
-  HeadObjectCommand,
-  ListMultipartUploadsCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
+import { HeadObjectCommand, ListMultipartUploadsCommand, S3Client } from '@aws-sdk/client-s3';
 import { ConfigError, RetryableError } from '../../core/errors.js';
 import { startS3Server, type TestS3Server, useS3Env } from '../../testing/s3-server.js';
 import { runLakeContract } from '../lake-contract.js';
+import { createBucket } from './create-bucket.js';
 import { MULTIPART_THRESHOLD, S3Lake } from './s3-lake.js';
 
 const BUCKET = 'tweetpipe-test';
@@ -26,7 +22,7 @@ before(async () => {
   server = await startS3Server();
   restoreEnv = useS3Env(server);
   client = new S3Client({ forcePathStyle: true });
-  await client.send(new CreateBucketCommand({ Bucket: BUCKET }));
+  await createBucket(BUCKET);
 });
 after(async () => {
   client.destroy();

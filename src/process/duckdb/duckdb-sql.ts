@@ -15,12 +15,6 @@ export function quoteString(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
 
-/** `CREATE TABLE` for the staging table of `spec`. */
-export function stagingDdl(spec: TableSpec, name: string): string {
-  const cols = spec.columns.map(([col, kind]) => `${quoteIdent(col)} ${stagingType(kind)}`).join(', ');
-  return `CREATE OR REPLACE TEMP TABLE ${quoteIdent(name)} (${cols})`;
-}
-
 /** The SELECT list that casts staged values to the contract's types. */
 export function castSelect(spec: TableSpec): string {
   return spec.columns

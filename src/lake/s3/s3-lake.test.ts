@@ -60,6 +60,14 @@ describe('S3 lake', () => {
     assert.equal(head.ServerSideEncryption, 'AES256');
   });
 
+  it('uses a KMS key when asked for aws:kms', async () => {
+    const lake = freshLake({ s3ServerSideEncryption: 'aws:kms', s3KmsKeyId: 'alias/tweetpipe-test' });
+    await lake.put('k.json', '{}');
+    const head = await client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: `${lake.prefix}/k.json` }));
+    assert.equal(head.ServerSideEncryption, 'aws:kms');
+    assert.match(head.SSEKMSKeyId ?? '', /tweetpipe-test/);
+  });
+
   it('pages through listings longer than one page', async () => {
     const lake = freshLake();
     const keys = Array.from({ length: 1005 }, (_, i) => `landing/k/${String(i).padStart(5, '0')}`);

@@ -207,9 +207,12 @@ export class S3Lake implements Lake {
   }
 }
 
-/** The local folder for downloads and job files: `TWEETPIPE_SCRATCH_DIR`, else the system's temp folder. */
+/**
+ * The local folder for downloads and job files: `TWEETPIPE_SCRATCH_DIR`, else `tweetpipe-scratch`
+ * in the system's temp folder. Each file or job folder in it is removed when released.
+ */
 async function scratchRoot(): Promise<string> {
-  const dir = path.join(process.env.TWEETPIPE_SCRATCH_DIR || tmpdir(), `tweetpipe-${process.pid}`);
+  const dir = process.env.TWEETPIPE_SCRATCH_DIR || path.join(tmpdir(), 'tweetpipe-scratch');
   await mkdir(dir, { recursive: true });
   return dir;
 }

@@ -22,14 +22,19 @@ build: $(STAMP) ## Compile the TypeScript to dist/
 run: init ## Run the whole pipeline on the defaults (bundled emulator, local lake, DuckDB warehouse)
 	./bin/tweetpipe.js run
 
-test-deps: $(TEST_DEPS) ## Install the servers the tests start on loopback (moto's S3 server, into .venv)
+test-deps: $(TEST_DEPS) ## Install the servers the tests start on loopback (PostgreSQL, moto's S3 server)
 
 $(TEST_DEPS): requirements-test.txt
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  echo "Installing PostgreSQL from Debian's packages (the tests start a throw-away cluster)"; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get install -y -q postgresql >/dev/null 2>&1 || { $$SUDO apt-get update -q && $$SUDO apt-get install -y -q postgresql; }; \
+	fi
 	$(PYTHON) -m venv .venv
 	.venv/bin/pip install --quiet --disable-pip-version-check -r requirements-test.txt
 	@touch $@
 
-test: init $(TEST_DEPS) ## Run the test suite (starts its own emulator and S3 server on loopback)
+test: init $(TEST_DEPS) ## Run the test suite (starts its own emulator, S3 server and PostgreSQL on loopback)
 	node --test --test-concurrency=1 --test-timeout=600000 $$(find dist/src -name '*.test.js' | sort)
 
 lint: $(STAMP) ## Lint and check formatting (Biome)

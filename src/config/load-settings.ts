@@ -198,13 +198,25 @@ function readLakeOptions(env: NodeJS.ProcessEnv, file: FileConfig, lake: string)
 }
 
 function resolveWarehouseUri(raw: string, cwd: string): string {
-  if (/^(postgres|postgresql|redshift|redshift-data):\/\//.test(raw)) {
+  if (/^(redshift|redshift-data):\/\//.test(raw)) {
     throw new ConfigError(
       'TWEETPIPE_WAREHOUSE',
-      `${raw.split(':')[0]} warehouses are not available in this version yet; use duckdb://PATH`,
+      `${raw.split(':')[0]} warehouses are not available in this version yet; use duckdb://PATH or postgres://…`,
     );
   }
-  const local = stripScheme(raw, 'duckdb://', 'TWEETPIPE_WAREHOUSE', 'duckdb://PATH');
+  if (/^postgres(ql)?:\/\//.test(raw)) {
+    try {
+      const url = new URL(raw.replace(/^postgresql:/, 'postgres:'));
+      if (url.pathname.length <= 1) throw new Error('no database');
+    } catch {
+      throw new ConfigError(
+        'TWEETPIPE_WAREHOUSE',
+        'expected postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=…]',
+      );
+    }
+    return raw;
+  }
+  const local = stripScheme(raw, 'duckdb://', 'TWEETPIPE_WAREHOUSE', 'duckdb://PATH or postgres://…');
   return `duckdb://${path.resolve(cwd, local)}`;
 }
 

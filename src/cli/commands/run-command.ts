@@ -1,3 +1,4 @@
+import { redactUri } from '../../core/redact-uri.js';
 import type { Command } from 'commander';
 import { openWarehouse } from '../../load/index.js';
 import { warehouseAnswers } from '../warehouse-answers.js';
@@ -29,8 +30,7 @@ export function registerRun(program: Command): void {
       } finally {
         await warehouse.close();
       }
-      const file = ctx.settings.warehouse.replace(/^duckdb:\/\//, '');
-      console.log(`\nWarehouse: ${file}`);
+      console.log(`\nWarehouse: ${redactUri(ctx.settings.warehouse).replace(/^duckdb:\/\//, '')}`);
       console.log(
         'Next: run it again to collect only new posts, or `npx tweetpipe status` to see every zone.',
       );

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { QueryCheckpoint } from '../../collect/checkpoint.js';
+import { redactUri } from '../../core/redact-uri.js';
 import { getJson } from '../../lake/lake.js';
 import { LANDING, PROCESSED, QUARANTINE, STATE } from '../../lake/zones.js';
 import { listProcessedManifests, openWarehouse } from '../../load/index.js';
@@ -53,7 +54,7 @@ export async function printStatus(ctx: StageContext): Promise<void> {
 
   const file = settings.warehouse.replace(/^duckdb:\/\//, '');
   if (settings.warehouse.startsWith('duckdb://') && !existsSync(file)) {
-    console.log(`Warehouse   ${settings.warehouse}: not created yet (run \`tweetpipe load\`)`);
+    console.log(`Warehouse   ${redactUri(settings.warehouse)}: not created yet (run \`tweetpipe load\`)`);
   } else {
     const warehouse = await openWarehouse(settings.warehouse);
     try {
@@ -63,7 +64,7 @@ export async function printStatus(ctx: StageContext): Promise<void> {
       for (const t of [...STAR_TABLES.map((s) => s.name), 'dim_date']) {
         tableRows[t] = Number((await warehouse.query(`SELECT count(*) AS c FROM "${t}"`))[0]?.c ?? 0);
       }
-      console.log(`Warehouse   ${settings.warehouse}: ${n(loaded.size)} batches loaded`);
+      console.log(`Warehouse   ${redactUri(settings.warehouse)}: ${n(loaded.size)} batches loaded`);
       console.log(`  ${counts(tableRows) || 'empty'}`);
     } finally {
       await warehouse.close();

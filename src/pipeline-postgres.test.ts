@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { collect } from './collect/index.js';
 import { type RunningEmulator, startEmulator } from './emulator/index.js';
@@ -7,8 +10,9 @@ import { load } from './load/index.js';
 import { processPending } from './process/index.js';
 import { startPostgres, type TestPostgres } from './testing/postgres-server.js';
 import { tempWorkspace, type TempWorkspace } from './testing/temp-workspace.js';
-import { factRows, fingerprint } from './testing/warehouse-fingerprint.js';
+import { factRows, fingerprint, query } from './testing/warehouse-fingerprint.js';
 
+const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/tweetpipe.js');
 const NOW = '2026-11-20T12:00:00.000Z';
 const QUERIES = ['#AI OR #climate', 'lang:ja data OR #データ'];
 
@@ -25,6 +29,38 @@ describe('pipeline end to end: emulator → local lake → PostgreSQL warehouse'
     ws.remove();
     await pg.stop();
     await em.close();
+  });
+
+  it('a load SIGKILLed at random moments, then re-run, ends with exact counts', async () => {
+    const kws = tempWorkspace();
+    try {
+      const settings = kws.settings(em.url);
+      const lake = new LocalLake(kws.lakeUri);
+      await collect(settings, lake, { queries: QUERIES });
+      await collect(settings, lake, { queries: ['#AI -is:retweet'] }); // a third, overlapping batch
+      await processPending(settings, lake);
+      await load(settings, lake); // the DuckDB reference
+      const uri = await pg.newDatabase();
+      let kills = 0;
+      for (const ms of [150, 400, 700, 1000, 1400]) {
+        const child = spawn(process.execPath, [BIN, 'load'], {
+          cwd: kws.dir,
+          env: { ...process.env, TWEETPIPE_LAKE: kws.lakeUri, TWEETPIPE_WAREHOUSE: uri },
+          stdio: 'ignore',
+        });
+        const timer = setTimeout(() => child.kill('SIGKILL'), ms);
+        const signal = await new Promise((r) => child.on('close', (_code, sig) => r(sig)));
+        clearTimeout(timer);
+        if (signal === 'SIGKILL') kills++;
+      }
+      assert.ok(kills > 0, 'at least one load was killed mid-way');
+      await load({ ...settings, warehouse: uri }, lake);
+      assert.deepEqual(await fingerprint(uri), await fingerprint(kws));
+      const dupes = await query(uri, 'SELECT count(*) - count(DISTINCT tweet_id) AS d FROM fact_tweets');
+      assert.equal(Number(dupes[0]!.d), 0);
+    } finally {
+      kws.remove();
+    }
   });
 
   it('holds exactly what the DuckDB warehouse holds, value for value; re-loading changes nothing', async () => {

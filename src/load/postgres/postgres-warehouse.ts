@@ -10,7 +10,7 @@ import { redactUri } from '../../core/redact-uri.js';
 import type { ProcessedManifest } from '../../process/processed-manifest.js';
 import { parquetToCsv } from '../duckdb/parquet-to-csv.js';
 import { mergeSql, starSchemaDdl } from '../sql/star-ddl.js';
-import { STAR_TABLES } from '../star-schema.js';
+import { STAR_TABLES, type StarTable } from '../star-schema.js';
 import type { LoadResult, Warehouse } from '../warehouse.js';
 
 const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
@@ -87,6 +87,7 @@ export class PostgresWarehouse implements Warehouse {
     const inserted: Record<string, number> = {};
     const scratch = await mkdtemp(path.join(process.env.TWEETPIPE_SCRATCH_DIR || tmpdir(), 'tweetpipe-pg-'));
     let current = 'etl_loads';
+    let chain: Promise<unknown> = Promise.resolve();
     await c.query('BEGIN');
     try {
       // Two loaders of the same batch queue here; the second then sees it in etl_loads.
@@ -96,25 +97,20 @@ export class PostgresWarehouse implements Warehouse {
         await c.query('ROLLBACK');
         return { batchId, loaded: false, rows: {}, inserted: {} };
       }
+      // Parquet → CSV (DuckDB, on its own threads) runs ahead of PostgreSQL's COPY and MERGE, table by table.
+      const csvOf = new Map<string, Promise<string | undefined>>();
+      for (const t of STAR_TABLES) {
+        const job = chain.then(() => this.#csv(t, manifest, files, scratch));
+        job.catch(() => {}); // awaited in the loop below
+        csvOf.set(t.name, job);
+        chain = job;
+      }
       for (const t of STAR_TABLES) {
         current = t.name;
-        const paths = manifest.files
-          .filter((f) => f.table === t.from)
-          .map((f) => {
-            const local = files.get(f.key);
-            if (!local) throw new FatalError(`batch ${batchId}: no local copy of ${f.key}`);
-            return local;
-          });
         rows[t.name] = 0;
         inserted[t.name] = 0;
-        if (paths.length === 0) continue;
-        const select = t.columns
-          .map(([col]) =>
-            col === 'date_key' ? "CAST(strftime(created_date, '%Y%m%d') AS INTEGER) AS date_key" : q(col),
-          )
-          .join(', ');
-        const csv = path.join(scratch, `${t.name}.csv`);
-        await parquetToCsv(paths, select, csv);
+        const csv = await csvOf.get(t.name)!;
+        if (csv === undefined) continue;
         await c.query(`CREATE TEMP TABLE stg (LIKE ${q(t.name)}) ON COMMIT DROP`);
         const columns = t.columns.map(([col]) => q(col)).join(', ');
         await pipeline(
@@ -134,10 +130,17 @@ export class PostgresWarehouse implements Warehouse {
           );
         }
         rows[t.name] = distinct;
-        const before = Number((await c.query(`SELECT count(*) AS n FROM ${q(t.name)}`)).rows[0].n);
-        await c.query(mergeSql(t, 'stg'));
-        inserted[t.name] =
-          Number((await c.query(`SELECT count(*) AS n FROM ${q(t.name)}`)).rows[0].n) - before;
+        if (t.latestWins) {
+          // New keys, counted through the key's index before MERGE (cheaper than counting the table).
+          const on = t.key.map((k) => `${q(t.name)}.${q(k)} = stg.${q(k)}`).join(' AND ');
+          const fresh = await c.query(
+            `SELECT count(*) AS n FROM stg WHERE NOT EXISTS (SELECT 1 FROM ${q(t.name)} WHERE ${on})`,
+          );
+          inserted[t.name] = Number(fresh.rows[0].n);
+          await c.query(mergeSql(t, 'stg'));
+        } else {
+          inserted[t.name] = (await c.query(mergeSql(t, 'stg'))).rowCount ?? 0; // an insert-only anti-join
+        }
         if (t.name === 'fact_tweets') {
           current = 'dim_date';
           await c.query(
@@ -163,9 +166,35 @@ export class PostgresWarehouse implements Warehouse {
         { cause: error },
       );
     } finally {
+      await chain.catch(() => {}); // no conversion may still be writing into the scratch folder
       await rm(scratch, { recursive: true, force: true });
     }
     return { batchId, loaded: true, rows, inserted };
+  }
+
+  /** The CSV of table `t`'s rows in this batch, or undefined when the batch has none. */
+  async #csv(
+    t: StarTable,
+    manifest: ProcessedManifest,
+    files: ReadonlyMap<string, string>,
+    scratch: string,
+  ): Promise<string | undefined> {
+    const paths = manifest.files
+      .filter((f) => f.table === t.from)
+      .map((f) => {
+        const local = files.get(f.key);
+        if (!local) throw new FatalError(`batch ${manifest.batch_id}: no local copy of ${f.key}`);
+        return local;
+      });
+    if (paths.length === 0) return undefined;
+    const select = t.columns
+      .map(([col]) =>
+        col === 'date_key' ? "CAST(strftime(created_date, '%Y%m%d') AS INTEGER) AS date_key" : q(col),
+      )
+      .join(', ');
+    const csv = path.join(scratch, `${t.name}.csv`);
+    await parquetToCsv(paths, select, csv);
+    return csv;
   }
 
   async query(sql: string): Promise<Record<string, unknown>[]> {

@@ -4,6 +4,8 @@ import { pathToFileURL } from 'node:url';
 import { ConfigError } from '../core/errors.js';
 import { Secret } from '../core/secret.js';
 import type { LakeOptions } from '../lake/lake.js';
+import { parseRedshiftUri } from '../load/redshift/redshift-uri.js';
+import type { WarehouseOptions } from '../load/warehouse.js';
 import {
   DEFAULT_API_URL,
   DEFAULT_LAKE,
@@ -24,6 +26,7 @@ const FILE_KEYS = [
   's3ServerSideEncryption',
   's3KmsKeyId',
   's3PathStyle',
+  'redshiftIamRole',
 ] as const;
 type FileConfig = Partial<Record<(typeof FILE_KEYS)[number], unknown>>;
 
@@ -61,6 +64,7 @@ export function loadSettings(options: LoadSettingsOptions = {}): Settings {
     pick(env.TWEETPIPE_WAREHOUSE, file.warehouse, 'TWEETPIPE_WAREHOUSE') ?? DEFAULT_WAREHOUSE,
     cwd,
   );
+  const warehouseOptions = readWarehouseOptions(env, file, warehouse, lake);
 
   const useBundledEmulator = bearerToken === undefined && apiUrl === DEFAULT_API_URL;
   let queries = readQueries(file.queries);
@@ -76,6 +80,7 @@ export function loadSettings(options: LoadSettingsOptions = {}): Settings {
     lake,
     lakeOptions,
     warehouse,
+    warehouseOptions,
     queries,
     maxPosts,
     emulatorSeed,
@@ -197,12 +202,55 @@ function readLakeOptions(env: NodeJS.ProcessEnv, file: FileConfig, lake: string)
   };
 }
 
+const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
+const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w+=,.@/-]+$/;
+
+/** Redshift's settings: checked whenever they are set, required when the warehouse is Redshift. */
+function readWarehouseOptions(
+  env: NodeJS.ProcessEnv,
+  file: FileConfig,
+  warehouse: string,
+  lake: string,
+): WarehouseOptions {
+  const iamRole = pick(env.TWEETPIPE_REDSHIFT_IAM_ROLE, file.redshiftIamRole, 'TWEETPIPE_REDSHIFT_IAM_ROLE');
+  if (iamRole !== undefined && iamRole !== 'default' && !IAM_ROLE_ARN.test(iamRole)) {
+    throw new ConfigError(
+      'TWEETPIPE_REDSHIFT_IAM_ROLE',
+      `expected an IAM role ARN (arn:aws:iam::123456789012:role/NAME) or "default", got "${iamRole}"`,
+    );
+  }
+  const secretArn = env.TWEETPIPE_REDSHIFT_SECRET_ARN?.trim() || undefined;
+  if (secretArn !== undefined && !SECRET_ARN.test(secretArn)) {
+    throw new ConfigError(
+      'TWEETPIPE_REDSHIFT_SECRET_ARN',
+      'expected a Secrets Manager ARN (arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME)',
+    );
+  }
+  if (/^redshift(-data)?:/.test(warehouse)) {
+    if (!lake.startsWith('s3://')) {
+      throw new ConfigError(
+        'TWEETPIPE_WAREHOUSE',
+        `Redshift loads each batch with COPY straight from S3, which cannot read a lake on this machine (${lake}); ` +
+          'set TWEETPIPE_LAKE=s3://BUCKET/PREFIX, or use a duckdb:// or postgres:// warehouse',
+      );
+    }
+    if (iamRole === undefined) {
+      throw new ConfigError(
+        'TWEETPIPE_REDSHIFT_IAM_ROLE',
+        'is required with a Redshift warehouse: the IAM role Redshift assumes to COPY from the S3 lake (an ARN, or "default" for the cluster\'s default role)',
+      );
+    }
+  }
+  return {
+    ...(iamRole ? { redshiftIamRole: iamRole } : {}),
+    ...(secretArn ? { redshiftSecretArn: secretArn } : {}),
+  };
+}
+
 function resolveWarehouseUri(raw: string, cwd: string): string {
   if (/^(redshift|redshift-data):\/\//.test(raw)) {
-    throw new ConfigError(
-      'TWEETPIPE_WAREHOUSE',
-      `${raw.split(':')[0]} warehouses are not available in this version yet; use duckdb://PATH or postgres://…`,
-    );
+    parseRedshiftUri(raw); // names what is wrong with it
+    return raw;
   }
   if (/^postgres(ql)?:\/\//.test(raw)) {
     try {
@@ -216,7 +264,12 @@ function resolveWarehouseUri(raw: string, cwd: string): string {
     }
     return raw;
   }
-  const local = stripScheme(raw, 'duckdb://', 'TWEETPIPE_WAREHOUSE', 'duckdb://PATH or postgres://…');
+  const local = stripScheme(
+    raw,
+    'duckdb://',
+    'TWEETPIPE_WAREHOUSE',
+    'duckdb://PATH, postgres://…, redshift://… or redshift-data://…',
+  );
   return `duckdb://${path.resolve(cwd, local)}`;
 }
 

@@ -1,5 +1,6 @@
 import type { Secret } from '../core/secret.js';
 import type { LakeOptions } from '../lake/lake.js';
+import type { WarehouseOptions } from '../load/warehouse.js';
 
 /** The validated settings every stage receives. Built only by `loadSettings`. */
 export interface Settings {
@@ -15,6 +16,8 @@ export interface Settings {
   readonly lakeOptions: LakeOptions;
   /** Warehouse URI, e.g. `duckdb:///abs/data/warehouse.duckdb`. */
   readonly warehouse: string;
+  /** What some warehouses need beyond their URI (Redshift: the COPY role, the Data API secret). */
+  readonly warehouseOptions: WarehouseOptions;
   /** Search queries from the config file (the CLI's `--query` replaces them). */
   readonly queries: readonly string[];
   /** Cap on posts collected per run, across all queries. */

@@ -5,7 +5,7 @@ import { getJson, type Lake, type LocalCopy } from '../lake/lake.js';
 import { PROCESSED } from '../lake/zones.js';
 import type { ProcessedManifest } from '../process/processed-manifest.js';
 import { openWarehouse } from './open-warehouse.js';
-import type { Warehouse } from './warehouse.js';
+import { copiesFromLake, type LoadResult, type Warehouse } from './warehouse.js';
 
 export interface LoadSummary {
   warehouse: string;
@@ -37,7 +37,7 @@ export async function load(
   options: { progress?: Progress } = {},
 ): Promise<LoadSummary> {
   const progress = options.progress ?? silentProgress;
-  const warehouse = await openWarehouse(settings.warehouse);
+  const warehouse = await openWarehouse(settings.warehouse, settings.warehouseOptions);
   try {
     return await loadInto(warehouse, lake, progress);
   } finally {
@@ -59,26 +59,33 @@ export async function loadInto(warehouse: Warehouse, lake: Lake, progress: Progr
   };
   for (const [i, { manifest }] of pending.entries()) {
     progress.update(`load: batch ${i + 1}/${pending.length} (${manifest.batch_id})`);
+    if (copiesFromLake(warehouse)) {
+      // The warehouse reads the batch from the lake itself (Redshift COPY): nothing to download.
+      add(summary, await warehouse.loadBatchFromLake(manifest, lake));
+      continue;
+    }
     // One batch's files at a time (bounded scratch space), downloaded in parallel.
     const copies: (readonly [string, LocalCopy])[] = [];
     try {
       await mapLimit(manifest.files, 8, async (f) => {
         copies.push([f.key, await lake.localCopy(f.key)]);
       });
-      const result = await warehouse.loadBatch(manifest, new Map(copies.map(([k, c]) => [k, c.path])));
-      if (!result.loaded) {
-        summary.skipped++;
-        continue;
-      }
-      summary.batches++;
-      for (const [t, n] of Object.entries(result.rows)) summary.rows[t] = (summary.rows[t] ?? 0) + n;
-      for (const [t, n] of Object.entries(result.inserted))
-        summary.inserted[t] = (summary.inserted[t] ?? 0) + n;
+      add(summary, await warehouse.loadBatch(manifest, new Map(copies.map(([k, c]) => [k, c.path]))));
     } finally {
       await Promise.all(copies.map(([, c]) => c.release()));
     }
   }
   return summary;
+}
+
+function add(summary: LoadSummary, result: LoadResult): void {
+  if (!result.loaded) {
+    summary.skipped++;
+    return;
+  }
+  summary.batches++;
+  for (const [t, n] of Object.entries(result.rows)) summary.rows[t] = (summary.rows[t] ?? 0) + n;
+  for (const [t, n] of Object.entries(result.inserted)) summary.inserted[t] = (summary.inserted[t] ?? 0) + n;
 }
 
 export type { Warehouse } from './warehouse.js';

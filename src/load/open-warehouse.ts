@@ -1,18 +1,24 @@
 import { ConfigError } from '../core/errors.js';
-import type { Warehouse } from './warehouse.js';
+import type { Warehouse, WarehouseOptions } from './warehouse.js';
+
+type Open = (uri: string, options: WarehouseOptions) => Promise<Warehouse>;
+const redshift: Open = async (uri, options) =>
+  (await import('./redshift/redshift-warehouse.js')).RedshiftWarehouse.open(uri, options);
 
 /** Warehouse implementations by URI scheme, imported only when used. */
-const ADAPTERS: Record<string, (uri: string) => Promise<Warehouse>> = {
+const ADAPTERS: Record<string, Open> = {
   duckdb: async (uri) => (await import('./duckdb/duckdb-warehouse.js')).DuckDBWarehouse.open(uri),
   postgres: async (uri) => (await import('./postgres/postgres-warehouse.js')).PostgresWarehouse.open(uri),
   postgresql: async (uri) => (await import('./postgres/postgres-warehouse.js')).PostgresWarehouse.open(uri),
+  redshift,
+  'redshift-data': redshift,
 };
 
-/** Opens the warehouse at `uri` (`duckdb://PATH` or `postgres://…`). */
-export async function openWarehouse(uri: string): Promise<Warehouse> {
+/** Opens the warehouse at `uri` (`duckdb://PATH`, `postgres://…`, `redshift://…` or `redshift-data://…`). */
+export async function openWarehouse(uri: string, options: WarehouseOptions = {}): Promise<Warehouse> {
   const scheme = uri.split(':')[0] ?? '';
   const open = ADAPTERS[scheme];
   if (!open)
     throw new ConfigError('TWEETPIPE_WAREHOUSE', `no warehouse implementation for "${scheme}://" URIs`);
-  return open(uri);
+  return open(uri, options);
 }

@@ -9,7 +9,7 @@ import { DuckDBEngine } from '../process/duckdb/duckdb-engine.js';
 import type { ProcessedManifest } from '../process/processed-manifest.js';
 import { tempWorkspace } from '../testing/temp-workspace.js';
 import { STAR_TABLES } from './star-schema.js';
-import type { Warehouse } from './warehouse.js';
+import { copiesFromLake, type Warehouse } from './warehouse.js';
 
 const post = (id: string, likes: number, tags: string[]) => ({
   id,
@@ -77,14 +77,24 @@ async function localFiles(lake: Lake, manifest: ProcessedManifest): Promise<Map<
  * The contract every `Warehouse` honours, run against each implementation that can run here.
  * `make` returns a fresh, empty warehouse.
  */
-export function runWarehouseContract(name: string, make: (dir: string) => Promise<Warehouse>): void {
+export function runWarehouseContract(
+  name: string,
+  make: (dir: string, lake: Lake) => Promise<Warehouse>,
+  options: { lake?: () => Promise<Lake> } = {},
+): void {
   describe(`Warehouse contract: ${name}`, () => {
     const ws = tempWorkspace();
-    const lake = new LocalLake(ws.lakeUri);
+    let lake: Lake = new LocalLake(ws.lakeUri);
     const engine = new DuckDBEngine({ workers: 1 });
     let early: ProcessedManifest;
     let late: ProcessedManifest;
+    /** Loads a batch the way `load` does: from the lake, or from local copies of its files. */
+    const loadVia = async (wh: Warehouse, manifest: ProcessedManifest, files?: Map<string, string>) =>
+      copiesFromLake(wh)
+        ? wh.loadBatchFromLake(manifest, lake)
+        : wh.loadBatch(manifest, files ?? (await localFiles(lake, manifest)));
     before(async () => {
+      if (options.lake) lake = await options.lake();
       early = await processedBatch(lake, engine, 'b-1-early', '2026-11-20T09:00:00Z', {
         data: [post('1001', 3, ['a', 'b'])],
         includes: {
@@ -107,7 +117,7 @@ export function runWarehouseContract(name: string, make: (dir: string) => Promis
     }
 
     it('migrates idempotently and starts empty', async () => {
-      const wh = await make(ws.dir);
+      const wh = await make(ws.dir, lake);
       try {
         await wh.migrate();
         await wh.migrate();
@@ -119,11 +129,11 @@ export function runWarehouseContract(name: string, make: (dir: string) => Promis
     });
 
     it('keeps the latest retrieval whatever order batches load in; a match stays a match', async () => {
-      const wh = await make(ws.dir);
+      const wh = await make(ws.dir, lake);
       try {
         await wh.migrate();
-        assert.equal((await wh.loadBatch(late, await localFiles(lake, late))).loaded, true);
-        await wh.loadBatch(early, await localFiles(lake, early));
+        assert.equal((await loadVia(wh, late)).loaded, true);
+        await loadVia(wh, early);
         const rows = await wh.query(
           'SELECT tweet_id::VARCHAR AS id, like_count, batch_id, collected_via FROM fact_tweets ORDER BY 1',
         );
@@ -152,11 +162,11 @@ export function runWarehouseContract(name: string, make: (dir: string) => Promis
     });
 
     it('skips a batch already in etl_loads', async () => {
-      const wh = await make(ws.dir);
+      const wh = await make(ws.dir, lake);
       try {
         await wh.migrate();
-        await wh.loadBatch(early, await localFiles(lake, early));
-        const again = await wh.loadBatch(early, await localFiles(lake, early));
+        await loadVia(wh, early);
+        const again = await loadVia(wh, early);
         assert.equal(again.loaded, false);
         assert.equal(
           await count(wh, 'etl_loads'),
@@ -168,13 +178,23 @@ export function runWarehouseContract(name: string, make: (dir: string) => Promis
     });
 
     it('rolls a failing batch back whole, naming the batch and the table', async () => {
-      const wh = await make(ws.dir);
+      const wh = await make(ws.dir, lake);
       try {
         await wh.migrate();
-        const files = await localFiles(lake, late);
         const hashtagFile = late.files.find((f) => f.table === 'tweet_hashtags')!.key;
-        files.set(hashtagFile, `${ws.dir}/no-such-file.parquet`);
-        const error = await wh.loadBatch(late, files).catch((e: unknown) => e);
+        let attempt: Promise<unknown>;
+        if (copiesFromLake(wh)) {
+          // A file the manifest names is missing from the lake.
+          const missing = late.files.map((f) =>
+            f.key === hashtagFile ? { ...f, key: `${f.key}.missing` } : f,
+          );
+          attempt = wh.loadBatchFromLake({ ...late, files: missing }, lake);
+        } else {
+          const files = await localFiles(lake, late);
+          files.set(hashtagFile, `${ws.dir}/no-such-file.parquet`);
+          attempt = wh.loadBatch(late, files);
+        }
+        const error = await attempt.catch((e: unknown) => e);
         assert.ok(error instanceof FatalError);
         assert.match(error.message, /b-2-late.*bridge_tweet_hashtags.*rolled back/);
         assert.equal(
@@ -189,18 +209,20 @@ export function runWarehouseContract(name: string, make: (dir: string) => Promis
     });
 
     it('keeps one row per key when a batch repeats a key', async () => {
-      const wh = await make(ws.dir);
+      const wh = await make(ws.dir, lake);
       try {
         await wh.migrate();
         const tweets = late.files.find((f) => f.table === 'tweets')!;
+        // The same file twice (under a second key where local copies are used): every post twice.
+        const again = copiesFromLake(wh) ? tweets : { ...tweets, key: `${tweets.key}#again` };
         const doubled: ProcessedManifest = {
           ...late,
           batch_id: 'b-3-doubled',
-          files: [...late.files, { ...tweets, key: `${tweets.key}#again` }],
+          files: [...late.files, again],
         };
-        const files = await localFiles(lake, late);
-        files.set(`${tweets.key}#again`, files.get(tweets.key)!);
-        const result = await wh.loadBatch(doubled, files);
+        const files = copiesFromLake(wh) ? undefined : await localFiles(lake, late);
+        files?.set(`${tweets.key}#again`, files.get(tweets.key)!);
+        const result = await loadVia(wh, doubled, files);
         assert.equal(result.rows.fact_tweets, 2);
         assert.equal(await count(wh, 'fact_tweets'), 2);
       } finally {

@@ -1,4 +1,5 @@
 import type { ProcessedManifest } from '../process/processed-manifest.js';
+import type { Lake } from '../lake/lake.js';
 
 export interface LoadResult {
   batchId: string;
@@ -25,4 +26,25 @@ export interface Warehouse {
   /** Runs a read-only query (for summaries and status). */
   query(sql: string): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
+}
+
+/**
+ * A warehouse that reads a batch straight from the lake (Redshift's `COPY … FROM 's3://…'`)
+ * instead of from local copies of its files. An optional capability: test it with `copiesFromLake`.
+ */
+export interface LakeCopyWarehouse extends Warehouse {
+  loadBatchFromLake(manifest: ProcessedManifest, lake: Lake): Promise<LoadResult>;
+}
+
+/** True when `w` loads batches straight from the lake (no local copies needed). */
+export function copiesFromLake(w: Warehouse): w is LakeCopyWarehouse {
+  return typeof (w as Partial<LakeCopyWarehouse>).loadBatchFromLake === 'function';
+}
+
+/** Settings some warehouses need beyond their URI (Redshift's COPY role and Data API secret). */
+export interface WarehouseOptions {
+  /** IAM role ARN that Redshift assumes to read the lake in `COPY`, or `default`. */
+  redshiftIamRole?: string;
+  /** Secrets Manager ARN with the database credentials, for `redshift-data://`. */
+  redshiftSecretArn?: string;
 }

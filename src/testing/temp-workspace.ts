@@ -29,6 +29,7 @@ export function tempWorkspace(prefix = 'tweetpipe-test-'): TempWorkspace {
       lake: lakeUri,
       lakeOptions: {},
       warehouse: `duckdb://${warehousePath}`,
+      warehouseOptions: {},
       queries: [],
       maxPosts: 100_000,
       emulatorSeed: 42,

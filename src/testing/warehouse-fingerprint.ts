@@ -1,4 +1,4 @@
-import { openWarehouse } from '../load/index.js';
+import { openWarehouse, type Warehouse } from '../load/index.js';
 import type { TempWorkspace } from './temp-workspace.js';
 
 const TABLES = [
@@ -15,11 +15,15 @@ const TABLES = [
   'tweet_media',
 ];
 
+/** A warehouse to look into: the workspace's DuckDB file, any warehouse URI, or an open warehouse. */
+type Where = TempWorkspace | string | Warehouse;
+
 const uriOf = (where: TempWorkspace | string) =>
   typeof where === 'string' ? where : `duckdb://${where.warehousePath}`;
 
-/** Runs one query on a warehouse: the workspace's DuckDB file, or any warehouse URI. */
-export async function query(where: TempWorkspace | string, sql: string) {
+/** Runs one query on a warehouse. */
+export async function query(where: Where, sql: string) {
+  if (typeof where === 'object' && 'query' in where) return where.query(sql);
   const wh = await openWarehouse(uriOf(where));
   try {
     return await wh.query(sql);
@@ -29,7 +33,7 @@ export async function query(where: TempWorkspace | string, sql: string) {
 }
 
 /** A fingerprint of the warehouse: row counts per table and the exact set of match posts. */
-export async function fingerprint(where: TempWorkspace | string) {
+export async function fingerprint(where: Where) {
   const counts: Record<string, number> = {};
   for (const t of TABLES) counts[t] = Number((await query(where, `SELECT count(*) AS c FROM ${t}`))[0]!.c);
   const ids = (
@@ -42,7 +46,7 @@ export async function fingerprint(where: TempWorkspace | string) {
 }
 
 /** Chosen columns of every post, as strings (NULL kept), in key order: for comparing warehouses value by value. */
-export async function factRows(where: TempWorkspace | string) {
+export async function factRows(where: Where) {
   const rows = await query(
     where,
     `SELECT tweet_id::VARCHAR AS id, text, text_normalized, lang, like_count::VARCHAR AS likes,

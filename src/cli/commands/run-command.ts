@@ -23,7 +23,7 @@ export function registerRun(program: Command): void {
       await runCollect(ctx, flags);
       await runProcess(ctx);
       await runLoad(ctx);
-      const warehouse = await openWarehouse(ctx.settings.warehouse);
+      const warehouse = await openWarehouse(ctx.settings.warehouse, ctx.settings.warehouseOptions);
       try {
         console.log('');
         for (const line of await warehouseAnswers(warehouse)) console.log(line);

@@ -56,7 +56,7 @@ export async function printStatus(ctx: StageContext): Promise<void> {
   if (settings.warehouse.startsWith('duckdb://') && !existsSync(file)) {
     console.log(`Warehouse   ${redactUri(settings.warehouse)}: not created yet (run \`tweetpipe load\`)`);
   } else {
-    const warehouse = await openWarehouse(settings.warehouse);
+    const warehouse = await openWarehouse(settings.warehouse, settings.warehouseOptions);
     try {
       await warehouse.migrate();
       const loaded = await warehouse.loadedBatches();

@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { collect } from '../../collect/index.js';
+import { FatalError } from '../../core/errors.js';
+import { silentProgress } from '../../core/progress.js';
+import { type RunningEmulator, startEmulator } from '../../emulator/index.js';
+import { createBucket } from '../../lake/s3/create-bucket.js';
+import { S3Lake } from '../../lake/s3/s3-lake.js';
+import { processPending } from '../../process/index.js';
+import { startPostgres, type TestPostgres } from '../../testing/postgres-server.js';
+import { RedshiftOnPostgres } from '../../testing/redshift-on-postgres.js';
+import { startS3Server, type TestS3Server, useS3Env } from '../../testing/s3-server.js';
+import { tempWorkspace, type TempWorkspace } from '../../testing/temp-workspace.js';
+import { factRows, fingerprint } from '../../testing/warehouse-fingerprint.js';
+import { load, loadInto } from '../index.js';
+import { runWarehouseContract } from '../warehouse-contract.js';
+import { RedshiftWarehouse } from './redshift-warehouse.js';
+
+const BUCKET = 'tweetpipe-redshift';
+const ROLE = 'arn:aws:iam::123456789012:role/tweetpipe-copy';
+const s3Lake = (name: string) =>
+  new S3Lake(`s3://${BUCKET}/${name}-${randomBytes(4).toString('hex')}`, { s3PathStyle: true });
+
+let pg: TestPostgres;
+let s3: TestS3Server;
+let restoreEnv: () => void;
+before(async () => {
+  pg = await startPostgres();
+  s3 = await startS3Server();
+  restoreEnv = useS3Env(s3);
+  await createBucket(BUCKET);
+});
+after(async () => {
+  restoreEnv();
+  await s3.stop();
+  await pg.stop();
+});
+
+runWarehouseContract(
+  "redshift (Redshift's SQL on PostgreSQL, COPY from a real S3 server)",
+  async (_dir, lake) =>
+    new RedshiftWarehouse(
+      'redshift://test',
+      await RedshiftOnPostgres.connect(await pg.newDatabase(), lake),
+      ROLE,
+    ),
+  { lake: async () => s3Lake('contract') },
+);
+
+describe('Redshift warehouse', () => {
+  it('refuses a lake that is not on S3, and local files', async () => {
+    const ws = tempWorkspace();
+    try {
+      const { LocalLake } = await import('../../lake/local/local-lake.js');
+      const lake = new LocalLake(ws.lakeUri);
+      const wh = new RedshiftWarehouse(
+        'redshift://test',
+        await RedshiftOnPostgres.connect(await pg.newDatabase(), lake),
+        ROLE,
+      );
+      try {
+        const manifest = { batch_id: 'b', files: [] } as never;
+        await assert.rejects(wh.loadBatchFromLake(manifest, lake), /TWEETPIPE_LAKE.*COPY from S3/);
+        await assert.rejects(wh.loadBatch(manifest), FatalError);
+      } finally {
+        await wh.close();
+      }
+    } finally {
+      ws.remove();
+    }
+  });
+
+  it('needs the IAM role that COPY assumes', async () => {
+    await assert.rejects(
+      RedshiftWarehouse.open('redshift-data://wg/dev', {}),
+      /TWEETPIPE_REDSHIFT_IAM_ROLE: is required/,
+    );
+  });
+});
+
+describe('pipeline end to end: emulator → S3 lake → Redshift (its SQL on PostgreSQL)', () => {
+  let em: RunningEmulator;
+  let ws: TempWorkspace;
+  before(async () => {
+    em = await startEmulator({ now: '2026-11-20T12:00:00.000Z', seed: 11, rateLimit: false });
+    ws = tempWorkspace();
+  });
+  after(async () => {
+    ws.remove();
+    await em.close();
+  });
+
+  it('holds what the DuckDB warehouse holds, value for value; COPY manifests are removed; re-loading changes nothing', async () => {
+    const lake = s3Lake('pipeline');
+    const settings = ws.settings(em.url, { lake: lake.uri, lakeOptions: lake.options });
+    await collect(settings, lake, { queries: ['#AI OR #climate', 'lang:ja data OR #データ'] });
+    await collect(settings, lake, { queries: ['#AI -is:retweet'] }); // a third, overlapping batch
+    await processPending(settings, lake);
+    const reference = await load(settings, lake); // DuckDB, through local copies
+
+    const runner = await RedshiftOnPostgres.connect(await pg.newDatabase(), lake);
+    const wh = new RedshiftWarehouse('redshift://test', runner, ROLE);
+    try {
+      const loaded = await loadInto(wh, lake, silentProgress);
+      assert.equal(loaded.batches, 3);
+      assert.deepEqual(loaded.rows, reference.rows);
+      assert.deepEqual(loaded.inserted, reference.inserted);
+      assert.deepEqual(await fingerprint(wh), await fingerprint(ws));
+      assert.deepEqual(await factRows(wh), await factRows(ws));
+      assert.equal(
+        runner.log.filter((s) => s.startsWith('COPY ')).length > 0 &&
+          runner.log.filter((s) => s.startsWith('MERGE INTO ')).length > 0,
+        true,
+        'the load went through COPY and MERGE',
+      );
+      assert.deepEqual(await lake.list('_state/redshift-copy/'), [], 'no COPY manifest is left behind');
+
+      const again = await loadInto(wh, lake, silentProgress);
+      assert.equal(again.batches, 0);
+      assert.equal(again.skipped, 3);
+      assert.deepEqual(await fingerprint(wh), await fingerprint(ws));
+    } finally {
+      await wh.close();
+    }
+  });
+});

@@ -1,0 +1,132 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { Lake, LocalCopy } from '../lake/lake.js';
+import { parquetToCsv } from '../load/duckdb/parquet-to-csv.js';
+import { type SqlRunner, StatementError } from '../load/redshift/sql-runner.js';
+
+/**
+ * Runs the Redshift warehouse's SQL on a real PostgreSQL, for tests (Redshift cannot run here).
+ * Two things are translated, nothing else:
+ * - Redshift's physical-design clauses (`DISTSTYLE`, `DISTKEY`, `SORTKEY`) are dropped;
+ * - `COPY t FROM 's3://…manifest' … FORMAT AS PARQUET MANIFEST` is carried out the way Redshift
+ *   does it: the manifest is read from the S3 lake, every mandatory entry must exist with exactly
+ *   its `meta.content_length`, each file's columns go to the table's columns by position (a file
+ *   with more or fewer columns fails), and nothing but the listed files is read.
+ * Every statement runs inside the same transaction, so the merge logic runs for real.
+ */
+export class RedshiftOnPostgres implements SqlRunner {
+  readonly target = 'redshift-on-postgres (test)';
+  /** Every statement run, as the warehouse sent it (before translation). */
+  readonly log: string[] = [];
+  private constructor(
+    private readonly client: pg.Client,
+    private readonly lake: Lake,
+  ) {}
+
+  static async connect(uri: string, lake: Lake): Promise<RedshiftOnPostgres> {
+    const client = new pg.Client({ connectionString: uri });
+    await client.connect();
+    return new RedshiftOnPostgres(client, lake);
+  }
+
+  async query(sql: string): Promise<Record<string, unknown>[]> {
+    this.log.push(sql);
+    return (await this.client.query(translate(sql))).rows;
+  }
+
+  async transaction(statements: readonly string[]): Promise<number[]> {
+    const counts: number[] = [];
+    await this.client.query('BEGIN');
+    try {
+      for (const [i, sql] of statements.entries()) {
+        this.log.push(sql);
+        try {
+          const copy =
+            /^COPY (\w+) FROM '([^']+)' IAM_ROLE (?:default|'[^']+') FORMAT AS PARQUET MANIFEST$/.exec(sql);
+          counts.push(
+            copy
+              ? await this.#copy(copy[1]!, copy[2]!)
+              : ((await this.client.query(translate(sql))).rowCount ?? 0),
+          );
+        } catch (error) {
+          throw new StatementError(i, (error as Error).message, { cause: error });
+        }
+      }
+      await this.client.query('COMMIT');
+      return counts;
+    } catch (error) {
+      await this.client.query('ROLLBACK').catch(() => {});
+      throw error;
+    }
+  }
+
+  async #copy(table: string, manifestUrl: string): Promise<number> {
+    const keyOf = (url: string) => {
+      if (!url.startsWith(`${this.lake.uri}/`))
+        throw new Error(`${url} is outside the lake ${this.lake.uri}`);
+      return url.slice(this.lake.uri.length + 1);
+    };
+    const body = await this.lake.get(keyOf(manifestUrl));
+    if (!body) throw new Error(`S3ServiceException: the manifest ${manifestUrl} does not exist`);
+    const manifest = JSON.parse(body.toString('utf8')) as {
+      entries: { url: string; mandatory?: boolean; meta?: { content_length?: number } }[];
+    };
+    const sizes = new Map((await this.lake.list('')).map((o) => [o.key, o.size]));
+    const scratch = await mkdtemp(path.join(tmpdir(), 'tweetpipe-rs-'));
+    const copies: LocalCopy[] = [];
+    try {
+      const paths: string[] = [];
+      for (const entry of manifest.entries) {
+        const key = keyOf(entry.url);
+        const length = entry.meta?.content_length;
+        if (length === undefined)
+          throw new Error(`manifest entry ${entry.url}: Parquet COPY needs meta.content_length`);
+        if (!sizes.has(key)) {
+          if (entry.mandatory)
+            throw new Error(`S3ServiceException: the specified key does not exist: ${entry.url}`);
+          continue;
+        }
+        if (sizes.get(key) !== length) {
+          throw new Error(
+            `manifest entry ${entry.url}: content_length ${length} but the object has ${sizes.get(key)} bytes`,
+          );
+        }
+        const copy = await this.lake.localCopy(key);
+        copies.push(copy);
+        paths.push(copy.path);
+      }
+      if (paths.length === 0) return 0;
+      // PostgreSQL's COPY refuses rows with more or fewer fields than the table has columns, as
+      // Redshift refuses Parquet files whose column count differs (columns map by position).
+      const csv = path.join(scratch, 'rows.csv');
+      await parquetToCsv(paths, '*', csv);
+      const before = Number((await this.client.query(`SELECT count(*) AS n FROM ${table}`)).rows[0].n);
+      await pipeline(
+        createReadStream(csv),
+        this.client.query(copyFrom(`COPY ${table} FROM STDIN WITH (FORMAT csv, NULL '')`)),
+      );
+      const after = Number((await this.client.query(`SELECT count(*) AS n FROM ${table}`)).rows[0].n);
+      return after - before;
+    } finally {
+      await Promise.all(copies.map((c) => c.release()));
+      await rm(scratch, { recursive: true, force: true });
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.client.end();
+  }
+}
+
+/** Drops the clauses PostgreSQL lacks: distribution and sort keys. */
+export function translate(sql: string): string {
+  return sql
+    .replace(/\s+DISTSTYLE (KEY|ALL|EVEN|AUTO)/g, '')
+    .replace(/\s+DISTKEY \([^)]*\)/g, '')
+    .replace(/\s+(COMPOUND |INTERLEAVED )?SORTKEY \([^)]*\)/g, '');
+}

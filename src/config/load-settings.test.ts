@@ -74,6 +74,40 @@ describe('loadSettings', () => {
     refuses({ AWS_ENDPOINT_URL_S3: 'not a url' }, 'AWS_ENDPOINT_URL_S3', /not a URL/);
   });
 
+  it('takes a Redshift warehouse with its COPY role and Data API secret', () => {
+    const role = 'arn:aws:iam::123456789012:role/tweetpipe-copy';
+    const secret = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:tweetpipe-AbCdEf';
+    const s = load({
+      TWEETPIPE_LAKE: 's3://tweets/lake',
+      TWEETPIPE_WAREHOUSE: 'redshift-data://analytics/dev',
+      TWEETPIPE_REDSHIFT_IAM_ROLE: role,
+      TWEETPIPE_REDSHIFT_SECRET_ARN: secret,
+    });
+    assert.equal(s.warehouse, 'redshift-data://analytics/dev');
+    assert.deepEqual(s.warehouseOptions, { redshiftIamRole: role, redshiftSecretArn: secret });
+  });
+
+  it('refuses a Redshift warehouse on a local lake, without its role, or with a bad ARN', () => {
+    const role = 'arn:aws:iam::123456789012:role/r';
+    refuses(
+      { TWEETPIPE_WAREHOUSE: 'redshift://u@h:5439/dev', TWEETPIPE_REDSHIFT_IAM_ROLE: role },
+      'TWEETPIPE_WAREHOUSE',
+      /COPY straight from S3.*TWEETPIPE_LAKE=s3:/,
+    );
+    refuses(
+      { TWEETPIPE_LAKE: 's3://tweets/lake', TWEETPIPE_WAREHOUSE: 'redshift://u@h:5439/dev' },
+      'TWEETPIPE_REDSHIFT_IAM_ROLE',
+      /is required/,
+    );
+    refuses({ TWEETPIPE_REDSHIFT_IAM_ROLE: 'my-role' }, 'TWEETPIPE_REDSHIFT_IAM_ROLE', /IAM role ARN/);
+    refuses(
+      { TWEETPIPE_REDSHIFT_SECRET_ARN: 'hunter2' },
+      'TWEETPIPE_REDSHIFT_SECRET_ARN',
+      /Secrets Manager ARN/,
+    );
+    refuses({ TWEETPIPE_WAREHOUSE: 'redshift://h' }, 'TWEETPIPE_WAREHOUSE', /no database/);
+  });
+
   it('refuses secrets and unknown keys in the config file', () => {
     const file = path.join(cwd, 'tweetpipe.config.json');
     writeFileSync(file, JSON.stringify({ awsSecretAccessKey: 'x' }));

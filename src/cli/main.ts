@@ -18,8 +18,12 @@ const program = new Command('tweetpipe')
 Settings (environment wins over the config file):
   X_BEARER_TOKEN        bearer token (TWITTER_BEARER_TOKEN also accepted); never put it in a file
   TWEETPIPE_X_API_URL   default https://api.x.com; without a token the bundled emulator is used
-  TWEETPIPE_LAKE        default file://./data/lake
-  TWEETPIPE_WAREHOUSE   default duckdb://./data/warehouse.duckdb`,
+  TWEETPIPE_LAKE        default file://./data/lake; or s3://BUCKET/PREFIX
+  TWEETPIPE_WAREHOUSE   default duckdb://./data/warehouse.duckdb; or postgres://…, redshift://…,
+                        redshift-data://WORKGROUP/DB (Redshift needs an s3:// lake)
+  TWEETPIPE_REDSHIFT_IAM_ROLE    role ARN Redshift assumes to COPY from the lake (or "default")
+  TWEETPIPE_REDSHIFT_SECRET_ARN  Secrets Manager ARN for redshift-data:// (else IAM credentials)
+See the README for every setting.`,
   )
   .showHelpAfterError()
   .exitOverride();

@@ -80,7 +80,12 @@ async function localFiles(lake: Lake, manifest: ProcessedManifest): Promise<Map<
 export function runWarehouseContract(
   name: string,
   make: (dir: string, lake: Lake) => Promise<Warehouse>,
-  options: { lake?: () => Promise<Lake> } = {},
+  options: {
+    /** The lake to process the fixtures into (default: a local lake in a temporary folder). */
+    lake?: () => Promise<Lake>;
+    /** The warehouse takes `ALTER TABLE … ADD CONSTRAINT … CHECK`, so a real violation can be provoked. */
+    checkConstraints?: boolean;
+  } = {},
 ): void {
   describe(`Warehouse contract: ${name}`, () => {
     const ws = tempWorkspace();
@@ -207,6 +212,34 @@ export function runWarehouseContract(
         await wh.close();
       }
     });
+
+    if (options.checkConstraints) {
+      it('a constraint violation rolls the batch back whole; the batch loads once it is fixed', async () => {
+        const wh = await make(ws.dir, lake);
+        try {
+          await wh.migrate();
+          await wh.query(
+            "ALTER TABLE bridge_tweet_hashtags ADD CONSTRAINT no_tag_c CHECK (tag_normalized <> 'c')",
+          );
+          const error = await loadVia(wh, late).catch((e: unknown) => e);
+          assert.ok(error instanceof FatalError, String(error));
+          assert.match(error.message, /b-2-late.*bridge_tweet_hashtags.*rolled back.*no_tag_c/);
+          assert.equal(
+            await count(wh, 'fact_tweets'),
+            0,
+            'rows of the tables loaded before it were rolled back',
+          );
+          assert.equal(await count(wh, 'dim_users'), 0);
+          assert.equal((await wh.loadedBatches()).size, 0);
+          await wh.query('ALTER TABLE bridge_tweet_hashtags DROP CONSTRAINT no_tag_c');
+          assert.equal((await loadVia(wh, late)).loaded, true);
+          assert.equal(await count(wh, 'bridge_tweet_hashtags'), 3);
+          assert.equal(await count(wh, 'fact_tweets'), 2);
+        } finally {
+          await wh.close();
+        }
+      });
+    }
 
     it('keeps one row per key when a batch repeats a key', async () => {
       const wh = await make(ws.dir, lake);

@@ -13,8 +13,10 @@ after(async () => {
   await server.stop();
 });
 
-runWarehouseContract('postgres (a throw-away cluster on loopback)', async () =>
-  PostgresWarehouse.open(await server.newDatabase()),
+runWarehouseContract(
+  'postgres (a throw-away cluster on loopback)',
+  async () => PostgresWarehouse.open(await server.newDatabase()),
+  { checkConstraints: true },
 );
 
 describe('PostgreSQL warehouse', () => {

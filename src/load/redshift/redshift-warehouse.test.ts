@@ -45,7 +45,7 @@ runWarehouseContract(
       await RedshiftOnPostgres.connect(await pg.newDatabase(), lake),
       ROLE,
     ),
-  { lake: async () => s3Lake('contract') },
+  { lake: async () => s3Lake('contract'), checkConstraints: true },
 );
 
 describe('Redshift warehouse', () => {

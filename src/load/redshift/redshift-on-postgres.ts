@@ -5,12 +5,12 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import type { Lake, LocalCopy } from '../lake/lake.js';
-import { parquetToCsv } from '../load/duckdb/parquet-to-csv.js';
-import { type SqlRunner, StatementError } from '../load/redshift/sql-runner.js';
+import type { Lake, LocalCopy } from '../../lake/lake.js';
+import { parquetToCsv } from '../duckdb/parquet-to-csv.js';
+import { type SqlRunner, StatementError } from './sql-runner.js';
 
 /**
- * Runs the Redshift warehouse's SQL on a real PostgreSQL, for tests (Redshift cannot run here).
+ * For tests only: runs the Redshift warehouse's SQL on a real PostgreSQL (Redshift cannot run here).
  * Two things are translated, nothing else:
  * - Redshift's physical-design clauses (`DISTSTYLE`, `DISTKEY`, `SORTKEY`) are dropped;
  * - `COPY t FROM 's3://…manifest' … FORMAT AS PARQUET MANIFEST` is carried out the way Redshift

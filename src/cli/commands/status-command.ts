@@ -7,7 +7,7 @@ import { LANDING, PROCESSED, QUARANTINE, STATE } from '../../lake/zones.js';
 import { listProcessedManifests, openWarehouse } from '../../load/index.js';
 import { listLandingBatches } from '../../process/index.js';
 import { STAR_TABLES } from '../../load/star-schema.js';
-import { bytes, counts, n } from '../format.js';
+import { bytes, counts, n, plural } from '../format.js';
 import { type StageContext, stageContext } from '../stage-context.js';
 
 /** Prints what each zone holds, the checkpoints, the warehouse and the last runs. */
@@ -78,7 +78,9 @@ export async function printStatus(ctx: StageContext): Promise<void> {
     const run = last
       ? await getJson<{ finished_at: string; summary: Record<string, unknown> }>(lake, last.key)
       : undefined;
-    console.log(`  ${stage.padEnd(8)} ${run ? `${run.finished_at} (${n(runs.length)} runs)` : 'never'}`);
+    console.log(
+      `  ${stage.padEnd(8)} ${run ? `${run.finished_at} (${plural(runs.length, 'run')})` : 'never'}`,
+    );
   }
 }
 

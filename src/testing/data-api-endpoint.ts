@@ -107,19 +107,18 @@ export class DataApiEndpoint {
         st.polls++;
         const end = script.end ?? 'FINISHED';
         const status = waiting ? (['SUBMITTED', 'PICKED', 'STARTED'][st.polls - 1] ?? 'STARTED') : end;
+        const failAt = script.failAt ?? 0;
+        /** A batch that fails: the statements before `failAt` finished, the ones after never ran. */
+        const subStatus = (i: number) => {
+          if (waiting) return 'SUBMITTED';
+          if (end !== 'FAILED') return end;
+          return i < failAt ? 'FINISHED' : i === failAt ? 'FAILED' : 'ABORTED';
+        };
         const subs = st.sqls.map((sql, i) => ({
           Id: `${body.Id}:${i + 1}`,
           QueryString: sql,
-          Status: waiting
-            ? 'SUBMITTED'
-            : end === 'FAILED'
-              ? i < (script.failAt ?? 0)
-                ? 'FINISHED'
-                : i === (script.failAt ?? 0)
-                  ? 'FAILED'
-                  : 'ABORTED'
-              : end,
-          ...(end === 'FAILED' && i === (script.failAt ?? 0) && !waiting ? { Error: script.error } : {}),
+          Status: subStatus(i),
+          ...(subStatus(i) === 'FAILED' ? { Error: script.error } : {}),
           ResultRows: script.resultRows?.[i] ?? -1,
         }));
         return [

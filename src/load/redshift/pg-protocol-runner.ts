@@ -47,26 +47,42 @@ export class PgProtocolRunner implements SqlRunner {
     return (await this.client.query(sql)).rows;
   }
 
-  async transaction(statements: readonly string[]): Promise<number[]> {
-    const counts: number[] = [];
-    await this.client.query('BEGIN');
-    try {
-      for (const [i, sql] of statements.entries()) {
-        try {
-          counts.push((await this.client.query(sql)).rowCount ?? 0);
-        } catch (error) {
-          throw new StatementError(i, (error as Error).message, { cause: error });
-        }
-      }
-      await this.client.query('COMMIT');
-      return counts;
-    } catch (error) {
-      await this.client.query('ROLLBACK').catch(() => {});
-      throw error;
-    }
+  transaction(statements: readonly string[]): Promise<number[]> {
+    return pgTransaction(
+      this.client,
+      statements,
+      async (sql) => (await this.client.query(sql)).rowCount ?? 0,
+    );
   }
 
   async close(): Promise<void> {
     await this.client.end();
+  }
+}
+
+/**
+ * Runs `statements` on `client` between BEGIN and COMMIT, each through `run` (which returns the
+ * rows it affected); on any failure, ROLLBACK and a `StatementError` naming the statement.
+ */
+export async function pgTransaction(
+  client: pg.Client,
+  statements: readonly string[],
+  run: (sql: string) => Promise<number>,
+): Promise<number[]> {
+  const counts: number[] = [];
+  await client.query('BEGIN');
+  try {
+    for (const [i, sql] of statements.entries()) {
+      try {
+        counts.push(await run(sql));
+      } catch (error) {
+        throw new StatementError(i, (error as Error).message, { cause: error });
+      }
+    }
+    await client.query('COMMIT');
+    return counts;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
   }
 }

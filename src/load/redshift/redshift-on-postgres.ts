@@ -7,7 +7,8 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Lake, LocalCopy } from '../../lake/lake.js';
 import { parquetToCsv } from '../duckdb/parquet-to-csv.js';
-import { type SqlRunner, StatementError } from './sql-runner.js';
+import { pgTransaction } from './pg-protocol-runner.js';
+import type { SqlRunner } from './sql-runner.js';
 
 /**
  * For tests only: runs the Redshift warehouse's SQL on a real PostgreSQL (Redshift cannot run here).
@@ -39,30 +40,15 @@ export class RedshiftOnPostgres implements SqlRunner {
     return (await this.client.query(translate(sql))).rows;
   }
 
-  async transaction(statements: readonly string[]): Promise<number[]> {
-    const counts: number[] = [];
-    await this.client.query('BEGIN');
-    try {
-      for (const [i, sql] of statements.entries()) {
-        this.log.push(sql);
-        try {
-          const copy =
-            /^COPY (\w+) FROM '([^']+)' IAM_ROLE (?:default|'[^']+') FORMAT AS PARQUET MANIFEST$/.exec(sql);
-          counts.push(
-            copy
-              ? await this.#copy(copy[1]!, copy[2]!)
-              : ((await this.client.query(translate(sql))).rowCount ?? 0),
-          );
-        } catch (error) {
-          throw new StatementError(i, (error as Error).message, { cause: error });
-        }
-      }
-      await this.client.query('COMMIT');
-      return counts;
-    } catch (error) {
-      await this.client.query('ROLLBACK').catch(() => {});
-      throw error;
-    }
+  transaction(statements: readonly string[]): Promise<number[]> {
+    return pgTransaction(this.client, statements, async (sql) => {
+      this.log.push(sql);
+      const copy = /^COPY (\w+) FROM '([^']+)' IAM_ROLE (?:default|'[^']+') FORMAT AS PARQUET MANIFEST$/.exec(
+        sql,
+      );
+      if (copy) return this.#copy(copy[1]!, copy[2]!);
+      return (await this.client.query(translate(sql))).rowCount ?? 0;
+    });
   }
 
   async #copy(table: string, manifestUrl: string): Promise<number> {
@@ -76,7 +62,6 @@ export class RedshiftOnPostgres implements SqlRunner {
     const manifest = JSON.parse(body.toString('utf8')) as {
       entries: { url: string; mandatory?: boolean; meta?: { content_length?: number } }[];
     };
-    const sizes = new Map((await this.lake.list('')).map((o) => [o.key, o.size]));
     const scratch = await mkdtemp(path.join(tmpdir(), 'tweetpipe-rs-'));
     const copies: LocalCopy[] = [];
     try {
@@ -86,14 +71,15 @@ export class RedshiftOnPostgres implements SqlRunner {
         const length = entry.meta?.content_length;
         if (length === undefined)
           throw new Error(`manifest entry ${entry.url}: Parquet COPY needs meta.content_length`);
-        if (!sizes.has(key)) {
+        const size = (await this.lake.list(key)).find((o) => o.key === key)?.size;
+        if (size === undefined) {
           if (entry.mandatory)
             throw new Error(`S3ServiceException: the specified key does not exist: ${entry.url}`);
           continue;
         }
-        if (sizes.get(key) !== length) {
+        if (size !== length) {
           throw new Error(
-            `manifest entry ${entry.url}: content_length ${length} but the object has ${sizes.get(key)} bytes`,
+            `manifest entry ${entry.url}: content_length ${length} but the object has ${size} bytes`,
           );
         }
         const copy = await this.lake.localCopy(key);
@@ -105,13 +91,9 @@ export class RedshiftOnPostgres implements SqlRunner {
       // Redshift refuses Parquet files whose column count differs (columns map by position).
       const csv = path.join(scratch, 'rows.csv');
       await parquetToCsv(paths, '*', csv);
-      const before = Number((await this.client.query(`SELECT count(*) AS n FROM ${table}`)).rows[0].n);
-      await pipeline(
-        createReadStream(csv),
-        this.client.query(copyFrom(`COPY ${table} FROM STDIN WITH (FORMAT csv, NULL '')`)),
-      );
-      const after = Number((await this.client.query(`SELECT count(*) AS n FROM ${table}`)).rows[0].n);
-      return after - before;
+      const stream = this.client.query(copyFrom(`COPY ${table} FROM STDIN WITH (FORMAT csv, NULL '')`));
+      await pipeline(createReadStream(csv), stream);
+      return stream.rowCount;
     } finally {
       await Promise.all(copies.map((c) => c.release()));
       await rm(scratch, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-import { type ColumnKind, TABLES } from '../../schema/tables.js';
+import { type ColumnKind, sqlType, TABLES } from '../../schema/tables.js';
 import { DIM_DATE_COLUMNS, STAR_TABLES, type StarTable } from '../star-schema.js';
 
 /**
@@ -22,25 +22,9 @@ export const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
 /** Longest VARCHAR Redshift allows (bytes of UTF-8). */
 export const MAX_VARCHAR = 65535;
 
-/** Redshift column type of a contract column kind. */
+/** Redshift column type of a contract column kind: the shared SQL type, with text sized. */
 export function redshiftType(kind: ColumnKind): string {
-  switch (kind) {
-    case 'id':
-    case 'int':
-      return 'BIGINT';
-    case 'int32':
-      return 'INTEGER';
-    case 'bool':
-      return 'BOOLEAN';
-    case 'ts':
-      return 'TIMESTAMP';
-    case 'date':
-      return 'DATE';
-    case 'double':
-      return 'DOUBLE PRECISION';
-    default:
-      return `VARCHAR(${MAX_VARCHAR})`;
-  }
+  return kind === 'text' ? `VARCHAR(${MAX_VARCHAR})` : sqlType(kind);
 }
 
 /**
@@ -213,21 +197,22 @@ export function mergeStatements(t: StarTable, rawTable: string): BatchStatement[
         `WHERE ${on(target, s)} AND ${s}.collected_via = 'match' AND ${target}.collected_via <> 'match'`,
     });
   }
+  out.push({
+    // Rows older than what the target holds lose (ties: the larger batch_id wins).
+    sql:
+      `DELETE FROM ${s} USING ${target} WHERE ${on(target, s)} AND (${target}.retrieved_at > ${s}.retrieved_at ` +
+      `OR (${target}.retrieved_at = ${s}.retrieved_at AND ${target}.batch_id > ${s}.batch_id))`,
+  });
+  if (match) {
+    out.push({
+      sql: `UPDATE ${s} SET collected_via = 'match' FROM ${target} WHERE ${on(target, s)} AND ${target}.collected_via = 'match'`,
+    });
+  }
+  const keyColumns = t.columns.filter(([c]) => t.key.includes(c));
   out.push(
     {
-      // Rows older than what the target holds lose (ties: the larger batch_id wins).
-      sql:
-        `DELETE FROM ${s} USING ${target} WHERE ${on(target, s)} AND (${target}.retrieved_at > ${s}.retrieved_at ` +
-        `OR (${target}.retrieved_at = ${s}.retrieved_at AND ${target}.batch_id > ${s}.batch_id))`,
+      sql: `CREATE TEMP TABLE ${fresh(t)} (${keyColumns.map(([c, k]) => `${q(c)} ${redshiftType(k)}`).join(', ')})`,
     },
-    ...(match
-      ? [
-          {
-            sql: `UPDATE ${s} SET collected_via = 'match' FROM ${target} WHERE ${on(target, s)} AND ${target}.collected_via = 'match'`,
-          },
-        ]
-      : []),
-    { sql: `CREATE TEMP TABLE ${fresh(t)} (${t.key.map((k) => `${q(k)} ${keyType(t, k)}`).join(', ')})` },
     {
       sql:
         `INSERT INTO ${fresh(t)} SELECT ${t.key.map((k) => `${s}.${q(k)}`).join(', ')} FROM ${s} ` +
@@ -245,11 +230,6 @@ export function mergeStatements(t: StarTable, rawTable: string): BatchStatement[
     },
   );
   return out;
-}
-
-function keyType(t: StarTable, key: string): string {
-  const kind = t.columns.find(([c]) => c === key)?.[1];
-  return redshiftType(kind ?? 'text');
 }
 
 /** Calendar rows for the days of this batch's posts that `dim_date` does not hold yet. */

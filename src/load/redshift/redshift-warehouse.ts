@@ -13,7 +13,7 @@ import { type SqlRunner, StatementError } from './sql-runner.js';
 const MIGRATIONS: (() => string[])[] = [redshiftDdl];
 
 /** Where the COPY manifests of a batch are written in the lake (removed once the batch is loaded). */
-export const copyManifestKey = (batchId: string, table: string) =>
+const copyManifestKey = (batchId: string, table: string) =>
   `${STATE}/redshift-copy/${batchId}/${table}.manifest.json`;
 
 /**
@@ -122,10 +122,9 @@ export class RedshiftWarehouse implements LakeCopyWarehouse {
     try {
       counts = await this.runner.transaction(statements.map((s) => s.sql));
     } catch (error) {
-      const at =
-        error instanceof StatementError && error.index !== undefined ? statements[error.index] : undefined;
-      const where = at?.table ? ` into ${at.table}` : '';
       if (!(error instanceof StatementError)) throw error;
+      const at = error.index === undefined ? undefined : statements[error.index];
+      const where = at?.table ? ` into ${at.table}` : '';
       throw new FatalError(
         `loading batch ${batchId}${where} failed and was rolled back: ${error.message.split('\n')[0]}`,
         { cause: error },

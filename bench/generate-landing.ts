@@ -1,11 +1,11 @@
+import { landingLine } from '../src/collect/landing-line.js';
+import { commitLandingBatch, type PartInfo, writeLandingPart } from '../src/collect/landing-writer.js';
+import { SEARCH_FIELDS } from '../src/collect/search-params.js';
 import { Corpus } from '../src/emulator/corpus.js';
 import type { CorpusPost } from '../src/emulator/corpus-types.js';
 import { readFieldSelection } from '../src/emulator/fields.js';
 import { renderPosts } from '../src/emulator/render.js';
-import { encodeToken } from '../src/emulator/search-recent.js';
-import { landingLine } from '../src/collect/landing-line.js';
-import { commitLandingBatch, type PartInfo, writeLandingPart } from '../src/collect/landing-writer.js';
-import { SEARCH_FIELDS } from '../src/collect/search-params.js';
+import { encodeToken } from '../src/emulator/request-window.js';
 import type { Lake } from '../src/lake/lake.js';
 
 /**

@@ -1,7 +1,7 @@
+import type { Settings } from '../src/config/settings.js';
 import { LocalLake } from '../src/lake/local/local-lake.js';
 import { load } from '../src/load/index.js';
 import { processPending } from '../src/process/index.js';
-import type { Settings } from '../src/config/settings.js';
 
 /** Runs one stage in this process and prints its wall time, summary and peak RSS as JSON. */
 const [stage, lakeUri, warehouse] = process.argv.slice(2) as [string, string, string];

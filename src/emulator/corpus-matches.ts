@@ -2,7 +2,7 @@ import type { Corpus } from './corpus.js';
 import type { CorpusPost } from './corpus-types.js';
 import { matchesQuery } from './query-match.js';
 import { parseQuery } from './query-parser.js';
-import { RECENT_WINDOW_MS } from './search-recent.js';
+import { RECENT_WINDOW_MS } from './search-posts.js';
 
 /** Every post recent search would return for `query` at `nowMs` (newest first): the ground truth for tests. */
 export function corpusMatches(corpus: Corpus, query: string, nowMs: number): CorpusPost[] {

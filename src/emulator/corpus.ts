@@ -1,6 +1,6 @@
+import { SNOWFLAKE_EPOCH_MS, snowflakeId, snowflakeTime } from '../core/snowflake.js';
 import type { CorpusMedia, CorpusPlace, CorpusPost, CorpusUser, ReferenceType } from './corpus-types.js';
 import { Random } from './random.js';
-import { SNOWFLAKE_EPOCH_MS, snowflakeId, snowflakeTime } from '../core/snowflake.js';
 import { codePointLength, entitiesWithin, shiftEntities, TextBuilder } from './text-builder.js';
 import {
   CASHTAGS,
@@ -62,6 +62,14 @@ export class Corpus {
       for (let i = 0; i < USER_COUNT; i++) this.#usersById.set(this.user(i).id, this.user(i));
     }
     return this.#usersById.get(id);
+  }
+
+  /** The account with this username (case-insensitive), or undefined. */
+  userByName(username: string): CorpusUser | undefined {
+    const wanted = username.toLowerCase();
+    for (let i = 0; i < USER_COUNT; i++)
+      if (this.user(i).username.toLowerCase() === wanted) return this.user(i);
+    return undefined;
   }
 
   places(): readonly CorpusPlace[] {

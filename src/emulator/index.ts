@@ -1,9 +1,10 @@
 export { Corpus, DEFAULT_SLOT_MS } from './corpus.js';
+export { corpusMatches } from './corpus-matches.js';
 export type { CorpusPost, CorpusUser } from './corpus-types.js';
 export { type EmulatorOptions, type Fault, type RunningEmulator, startEmulator } from './emulator-server.js';
+export { type FaultPlan, parseFaults } from './faults.js';
 export { EXPANSIONS, MEDIA_FIELDS, PLACE_FIELDS, TWEET_FIELDS, USER_FIELDS } from './fields.js';
-export { parseQuery } from './query-parser.js';
 export { matchesQuery } from './query-match.js';
+export { parseQuery } from './query-parser.js';
 export { renderPosts } from './render.js';
-export { RECENT_WINDOW_MS, searchRecent } from './search-recent.js';
-export { corpusMatches } from './corpus-matches.js';
+export { RECENT_WINDOW_MS, searchPosts, searchRecent } from './search-posts.js';

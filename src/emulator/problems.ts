@@ -65,3 +65,17 @@ export function resourceNotFound(id: string, parameter: string): Record<string, 
     type: 'https://api.twitter.com/2/problems/resource-not-found',
   };
 }
+
+/** X's answer when the app's usage cap for the billing period is reached. */
+export function usageCapped(): Problem {
+  return {
+    status: 429,
+    body: {
+      title: 'UsageCapExceeded',
+      detail: 'Usage cap exceeded: Monthly product cap',
+      type: 'https://api.twitter.com/2/problems/usage-capped',
+      period: 'Monthly',
+      scope: 'Product',
+    },
+  };
+}

@@ -1,8 +1,8 @@
+import { snowflakeTime } from '../core/snowflake.js';
 import type { Corpus } from './corpus.js';
 import type { CorpusMedia, CorpusPlace, CorpusPost, CorpusUser } from './corpus-types.js';
 import type { FieldSelection } from './fields.js';
 import { resourceNotFound } from './problems.js';
-import { snowflakeTime } from '../core/snowflake.js';
 import type { Entities } from './text-builder.js';
 
 type Json = Record<string, unknown>;

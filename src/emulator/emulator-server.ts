@@ -195,8 +195,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const token = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
     if (!token || (options.acceptTokens && !options.acceptTokens.includes(token)))
       return sendProblem(unauthorized());
-    let match: RegExpExecArray | null = null;
-    const route = ROUTES.find((r) => (match = r.pattern.exec(url.pathname)) !== null && r.method === method);
+    const route = ROUTES.find((r) => r.method === method && r.pattern.test(url.pathname));
+    const match = route?.pattern.exec(url.pathname);
     if (!route || !match) {
       if (ROUTES.some((r) => r.pattern.test(url.pathname)))
         return sendProblem({

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { collect } from './collect/index.js';
 import { type RunningEmulator, startEmulator } from './emulator/index.js';
 import { LocalLake } from './lake/local/local-lake.js';
 import { load } from './load/index.js';
 import { processPending } from './process/index.js';
 import { startPostgres, type TestPostgres } from './testing/postgres-server.js';
-import { tempWorkspace, type TempWorkspace } from './testing/temp-workspace.js';
+import { type TempWorkspace, tempWorkspace } from './testing/temp-workspace.js';
 import { factRows, fingerprint, query } from './testing/warehouse-fingerprint.js';
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/tweetpipe.js');

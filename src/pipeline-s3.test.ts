@@ -11,10 +11,10 @@ import { createBucket } from './lake/s3/create-bucket.js';
 import { S3Lake } from './lake/s3/s3-lake.js';
 import { LANDING, MANIFEST, PROCESSED } from './lake/zones.js';
 import { load } from './load/index.js';
-import type { ProcessedManifest } from './process/processed-manifest.js';
 import { processPending } from './process/index.js';
+import type { ProcessedManifest } from './process/processed-manifest.js';
 import { startS3Server, type TestS3Server, useS3Env } from './testing/s3-server.js';
-import { tempWorkspace, type TempWorkspace } from './testing/temp-workspace.js';
+import { type TempWorkspace, tempWorkspace } from './testing/temp-workspace.js';
 import { fingerprint } from './testing/warehouse-fingerprint.js';
 
 const NOW = '2026-11-20T12:00:00.000Z';

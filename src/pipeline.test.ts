@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { collect } from './collect/index.js';
 import { landingLine } from './collect/landing-line.js';
 import { commitLandingBatch, writeLandingPart } from './collect/landing-writer.js';
@@ -12,7 +12,7 @@ import { corpusMatches, type RunningEmulator, startEmulator } from './emulator/i
 import { LocalLake } from './lake/local/local-lake.js';
 import { load } from './load/index.js';
 import { processPending } from './process/index.js';
-import { tempWorkspace, type TempWorkspace } from './testing/temp-workspace.js';
+import { type TempWorkspace, tempWorkspace } from './testing/temp-workspace.js';
 import { fingerprint, query } from './testing/warehouse-fingerprint.js';
 
 const NOW = '2026-11-20T12:00:00.000Z';

@@ -1,5 +1,5 @@
-import { redactSecrets } from '../core/secret.js';
 import type { Progress } from '../core/progress.js';
+import { redactSecrets } from '../core/secret.js';
 
 /**
  * Progress on stderr: on a terminal the status line is rewritten in place; elsewhere (CI, logs)

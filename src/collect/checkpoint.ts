@@ -19,13 +19,28 @@ export interface OpenBatch {
   done: boolean;
 }
 
-/** Per-query collection state, written atomically after each landed page. */
+/** Per-collection state (a query, a user, an ID list, a stream), written atomically after each landed page. */
 export interface QueryCheckpoint {
+  /** What identifies the collection within its endpoint (query text and window, user ID, ID list). */
   query: string;
   endpoint: string;
+  /** How people see it (`"query"`, `@user`, `ids.txt`). */
+  label?: string;
+  /** Money spent on it so far, as counted by the budget meter (an upper bound of X's bill). */
+  spent_usd?: number;
+  posts_read?: number;
+  users_read?: number;
+  /** One-off collections (a look-up of an ID list) that have finished. */
+  complete?: boolean;
   /** Newest post ID of the last committed batch: the next run asks only for newer posts. */
   since_id: string | null;
   open: OpenBatch | null;
+  /**
+   * A pagination a budget limit cut short, after its batch was committed: the next run goes on
+   * from `next_token` (with the old `since_id`) so no post in between is skipped, and only when
+   * it finishes does `since_id` advance to `newest_id`.
+   */
+  resume?: { next_token: string; since_id: string | null; newest_id: string | null } | null;
   last_batch: { batch_id: string; committed_at: string; posts: number; pages: number } | null;
 }
 

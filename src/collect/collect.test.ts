@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
+import { gunzipSync } from 'node:zlib';
 import { AuthError, RetryableError } from '../core/errors.js';
 import { recordingProgress } from '../core/progress.js';
 import { Secret } from '../core/secret.js';
-import { startEmulator, type RunningEmulator } from '../emulator/index.js';
+import { type RunningEmulator, startEmulator } from '../emulator/index.js';
 import { getJson } from '../lake/lake.js';
 import { LocalLake } from '../lake/local/local-lake.js';
 import { tempWorkspace } from '../testing/temp-workspace.js';
@@ -218,7 +218,7 @@ describe('collect (recent search)', () => {
       now += 8 * 24 * 3600_000;
       const progress = recordingProgress();
       const later = await collect(settings, lake, { queries: ['#python'], progress });
-      assert.ok(progress.lines.some((l) => l.includes('older than recent search allows')));
+      assert.ok(progress.lines.some((l) => l.includes('older than the endpoint allows')));
       assert.ok(later.posts > 100, 'the whole current window was collected');
       assert.equal(live.requests.filter((r) => r.status === 400).length, 1);
     } finally {

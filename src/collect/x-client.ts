@@ -44,6 +44,21 @@ interface Window {
   resetMs: number;
 }
 
+/** X's documented spacing beyond the 15-minute windows: full-archive search and counts, 1 request per second. */
+const MIN_INTERVAL_MS: Record<string, number> = {
+  '/2/tweets/search/all': 1000,
+  '/2/tweets/counts/all': 1000,
+};
+
+/** Rate limits are per endpoint, not per user: `/2/users/123/tweets` → `/2/users/:id/tweets`. */
+export function endpointTemplate(path: string): string {
+  const [, version = '', rest = path] = /^(\/\d+)(\/.*)$/.exec(path) ?? [];
+  return (
+    version +
+    rest.replace(/\/\d+(?=\/|$)/g, '/:id').replace(/\/by\/username\/[^/]+$/, '/by/username/:username')
+  );
+}
+
 /**
  * A small typed client for X API v2 on `fetch`. It paces requests from the rate-limit headers so
  * normal operation never draws a 429, waits out a 429 until the reset it names, retries 5xx and
@@ -52,6 +67,7 @@ interface Window {
 export class XClient {
   readonly #opts: Required<Omit<XClientOptions, 'progress'>> & { progress: Progress };
   readonly #windows = new Map<string, Window>();
+  readonly #lastRequest = new Map<string, number>();
 
   constructor(options: XClientOptions) {
     this.#opts = {
@@ -67,38 +83,72 @@ export class XClient {
 
   /** GETs `path` with `params`, handling pacing, retries and errors as described on the class. */
   async get(path: string, params: Record<string, string | undefined>): Promise<ApiResponse> {
+    return this.request('GET', path, params);
+  }
+
+  /** Sends one request with a JSON body (stream rules), with the same pacing and retries. */
+  post(path: string, params: Record<string, string | undefined>, json: unknown): Promise<ApiResponse> {
+    return this.request('POST', path, params, JSON.stringify(json));
+  }
+
+  /** The `Authorization` header value (for the stream connection, which does not go through `request`). */
+  authorization(): string {
+    return `Bearer ${this.#opts.bearer.reveal()}`;
+  }
+
+  get baseUrl(): string {
+    return this.#opts.baseUrl;
+  }
+
+  async request(
+    method: 'GET' | 'POST',
+    path: string,
+    params: Record<string, string | undefined>,
+    body?: string,
+  ): Promise<ApiResponse> {
     const query = new URLSearchParams();
     for (const [k, v] of Object.entries(params)) if (v !== undefined) query.set(k, v);
-    const url = `${this.#opts.baseUrl}${path}?${query.toString()}`;
+    const qs = query.toString();
+    const url = `${this.#opts.baseUrl}${path}${qs ? `?${qs}` : ''}`;
+    const endpoint = endpointTemplate(path);
     let failures = 0;
     let rateLimited = 0;
     for (;;) {
-      await this.#pace(path);
+      await this.#pace(endpoint);
       let response: Response;
-      let body: string;
+      let text: string;
       try {
         response = await fetch(url, {
-          headers: { authorization: `Bearer ${this.#opts.bearer.reveal()}`, 'user-agent': 'tweetpipe/0.1' },
+          method,
+          headers: {
+            authorization: this.authorization(),
+            'user-agent': 'tweetpipe/0.1',
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          },
+          body,
           signal: AbortSignal.timeout(this.#opts.timeoutMs),
         });
-        body = await response.text();
+        text = await response.text();
+        // Spacing counts from the answer, not the send: the server saw the request no earlier.
+        this.#lastRequest.set(endpoint, Date.now());
       } catch (error) {
+        this.#lastRequest.set(endpoint, Date.now());
         failures = await this.#backoff(failures, `network error (${describe(error)})`);
         continue;
       }
-      this.#remember(path, response.headers);
+      this.#remember(endpoint, response.headers);
       const status = response.status;
-      if (status === 200) {
+      if (status === 200 || status === 201) {
         let json: Record<string, unknown>;
         try {
-          json = JSON.parse(body) as Record<string, unknown>;
+          json = JSON.parse(text) as Record<string, unknown>;
         } catch {
           failures = await this.#backoff(failures, 'incomplete response body');
           continue;
         }
-        return { url, status, body, json, retrievedAt: new Date() };
+        return { url, status, body: text, json, retrievedAt: new Date() };
       }
-      const problem = parseProblem(body);
+      const problem = parseProblem(text);
       if (status === 429) {
         if (
           JSON.stringify(problem).includes('UsageCapExceeded') ||
@@ -113,7 +163,7 @@ export class XClient {
           throw new RetryableError(
             'X API kept answering 429 Too Many Requests after 10 waits; try again later.',
           );
-        await this.#waitForReset(path, response.headers);
+        await this.#waitForReset(endpoint, response.headers);
         continue;
       }
       if (status >= 500) {
@@ -138,11 +188,19 @@ export class XClient {
     }
   }
 
-  /** Waits until the window resets when the last response said none are left. */
-  async #pace(path: string): Promise<void> {
-    const w = this.#windows.get(path);
+  /**
+   * Waits until the window resets when the last response said none are left, and keeps X's
+   * minimum spacing where it has one, so normal operation never draws a 429.
+   */
+  async #pace(endpoint: string): Promise<void> {
+    const w = this.#windows.get(endpoint);
     if (w && w.remaining <= 0 && w.resetMs > Date.now()) {
-      await this.#countdown(w.resetMs + Math.random() * 1000, 'rate limit reached');
+      await this.#countdown(w.resetMs + Math.random() * 1000, `rate limit of ${endpoint} reached`);
+    }
+    const gap = MIN_INTERVAL_MS[endpoint];
+    if (gap) {
+      const wait = (this.#lastRequest.get(endpoint) ?? 0) + gap + 50 - Date.now();
+      if (wait > 0) await sleep(wait);
     }
   }
 

@@ -22,6 +22,14 @@ const FILE_KEYS = [
   'warehouse',
   'queries',
   'maxPosts',
+  'archive',
+  'startTime',
+  'endTime',
+  'users',
+  'lookupFiles',
+  'streamRules',
+  'maxCostUsd',
+  'prices',
   'emulatorSeed',
   's3ServerSideEncryption',
   's3KmsKeyId',
@@ -72,6 +80,27 @@ export function loadSettings(options: LoadSettingsOptions = {}): Settings {
 
   const maxPosts = readPositiveInt(file.maxPosts, 'maxPosts (tweetpipe.config.json)') ?? DEFAULT_MAX_POSTS;
   const emulatorSeed = readPositiveInt(file.emulatorSeed, 'emulatorSeed (tweetpipe.config.json)') ?? 42;
+  if (file.archive !== undefined && typeof file.archive !== 'boolean')
+    throw new ConfigError('archive (tweetpipe.config.json)', 'must be true or false');
+  const startTime =
+    file.startTime === undefined
+      ? undefined
+      : parseIsoTime(String(file.startTime), 'startTime (tweetpipe.config.json)');
+  const endTime =
+    file.endTime === undefined
+      ? undefined
+      : parseIsoTime(String(file.endTime), 'endTime (tweetpipe.config.json)');
+  const users = readStrings(file.users, 'users (tweetpipe.config.json)');
+  for (const u of users) checkUser(u, 'users (tweetpipe.config.json)');
+  const lookupFiles = readStrings(file.lookupFiles, 'lookupFiles (tweetpipe.config.json)').map((f) =>
+    path.resolve(cwd, f),
+  );
+  const streamRules = readStreamRules(file.streamRules);
+  const maxCostUsd =
+    file.maxCostUsd === undefined
+      ? undefined
+      : readUsd(file.maxCostUsd, 'maxCostUsd (tweetpipe.config.json)');
+  const prices = readPrices(file.prices);
 
   return {
     bearerToken,
@@ -83,6 +112,14 @@ export function loadSettings(options: LoadSettingsOptions = {}): Settings {
     warehouseOptions,
     queries,
     maxPosts,
+    archive: file.archive === true,
+    startTime,
+    endTime,
+    users,
+    lookupFiles,
+    streamRules,
+    maxCostUsd,
+    prices,
     emulatorSeed,
   };
 }
@@ -306,4 +343,86 @@ export function parsePositiveInt(raw: string, flag: string): number {
   if (!/^\d+$/.test(raw) || Number(raw) <= 0)
     throw new ConfigError(flag, `must be a positive whole number, got "${raw}"`);
   return Number(raw);
+}
+
+function readStrings(value: unknown, name: string): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || value.some((q) => typeof q !== 'string' || q.trim() === ''))
+    throw new ConfigError(name, 'must be an array of non-empty strings');
+  return value.map((q: string) => q.trim());
+}
+
+function readStreamRules(value: unknown): { value: string; tag: string }[] {
+  const name = 'streamRules (tweetpipe.config.json)';
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new ConfigError(name, 'must be an array of {"value": …, "tag": …}');
+  const tags = new Set<string>();
+  return value.map((r: unknown, i: number) => {
+    const rule = r as { value?: unknown; tag?: unknown };
+    if (
+      typeof rule?.value !== 'string' ||
+      rule.value.trim() === '' ||
+      typeof rule.tag !== 'string' ||
+      rule.tag === ''
+    )
+      throw new ConfigError(name, `rule ${i + 1} needs a non-empty "value" and "tag"`);
+    if (tags.has(rule.tag))
+      throw new ConfigError(name, `tag "${rule.tag}" is used twice; tags identify rules`);
+    tags.add(rule.tag);
+    return { value: rule.value.trim(), tag: rule.tag };
+  });
+}
+
+function readUsd(value: unknown, name: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
+    throw new ConfigError(name, 'must be a positive amount in US dollars, e.g. 5 or 0.5');
+  return value;
+}
+
+function readPrices(value: unknown): { postRead: number; userRead: number } {
+  const name = 'prices (tweetpipe.config.json)';
+  const defaults = { postRead: 0.005, userRead: 0.01 };
+  if (value === undefined) return defaults;
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new ConfigError(name, 'must be an object like {"postRead": 0.005, "userRead": 0.01}');
+  const out = { ...defaults };
+  for (const [k, v] of Object.entries(value)) {
+    if (k !== 'postRead' && k !== 'userRead')
+      throw new ConfigError(name, `unknown price "${k}" (known: postRead, userRead)`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+      throw new ConfigError(name, `"${k}" must be a price in US dollars, e.g. 0.005`);
+    out[k] = v;
+  }
+  return out;
+}
+
+/** Parses a CLI dollar amount, naming the flag when it is invalid. */
+export function parseUsd(raw: string, flag: string): number {
+  const n = Number(raw.replace(/^\$/, ''));
+  if (raw.trim() === '' || !Number.isFinite(n) || n <= 0)
+    throw new ConfigError(flag, `must be a positive amount in US dollars, got "${raw}"`);
+  return n;
+}
+
+/** Checks an ISO 8601 time as X accepts it (`2026-01-31T00:00:00Z`) and returns it normalised to UTC. */
+export function parseIsoTime(raw: string, name: string): string {
+  if (
+    !/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.test(raw) ||
+    Number.isNaN(Date.parse(raw))
+  )
+    throw new ConfigError(name, `"${raw}" is not an ISO 8601 time such as 2026-01-31T00:00:00Z`);
+  return new Date(Date.parse(raw.length === 10 ? `${raw}T00:00:00Z` : raw))
+    .toISOString()
+    .replace('.000Z', 'Z');
+}
+
+/** A username (1–15 letters, digits, underscores; `@` optional) or a numeric user ID. */
+export function checkUser(raw: string, name: string): string {
+  const u = raw.replace(/^@/, '');
+  if (!/^\d{1,19}$/.test(u) && !/^[A-Za-z0-9_]{1,15}$/.test(u))
+    throw new ConfigError(
+      name,
+      `"${raw}" is neither a username (letters, digits, _; up to 15) nor a numeric user ID`,
+    );
+  return u;
 }

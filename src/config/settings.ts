@@ -22,6 +22,21 @@ export interface Settings {
   readonly queries: readonly string[];
   /** Cap on posts collected per run, across all queries. */
   readonly maxPosts: number;
+  /** Search the full archive (`/2/tweets/search/all`) instead of the last 7 days. */
+  readonly archive: boolean;
+  /** Collection window (ISO 8601), applied to searches and timelines. */
+  readonly startTime: string | undefined;
+  readonly endTime: string | undefined;
+  /** Accounts whose timelines to collect (usernames or numeric IDs). */
+  readonly users: readonly string[];
+  /** Files of post IDs to hydrate with `/2/tweets?ids=`. */
+  readonly lookupFiles: readonly string[];
+  /** Filtered stream rules kept in sync by `tweetpipe stream` (tags identify them). */
+  readonly streamRules: readonly { value: string; tag: string }[];
+  /** Spend cap per run in US dollars; undefined means no cap. */
+  readonly maxCostUsd: number | undefined;
+  /** Price per resource read (defaults: X's pay-per-use list). */
+  readonly prices: { readonly postRead: number; readonly userRead: number };
   /** Seed of the bundled emulator's corpus. */
   readonly emulatorSeed: number;
 }

@@ -4,16 +4,26 @@ import { matchesQuery } from './query-match.js';
 import { parseQuery } from './query-parser.js';
 import { RECENT_WINDOW_MS } from './search-posts.js';
 
-/** Every post recent search would return for `query` at `nowMs` (newest first): the ground truth for tests. */
-export function corpusMatches(corpus: Corpus, query: string, nowMs: number): CorpusPost[] {
+/**
+ * Every post a search would return for `query` at `nowMs` (newest first): the ground truth for
+ * tests. The window defaults to recent search's 7 days; `[startMs, endMs)` narrows it.
+ */
+export function corpusMatches(
+  corpus: Corpus,
+  query: string,
+  nowMs: number,
+  startMs = nowMs - RECENT_WINDOW_MS,
+  endMs = nowMs + 1,
+): CorpusPost[] {
   const tree = parseQuery(query);
   const out: CorpusPost[] = [];
-  for (let slot = corpus.slotAt(nowMs); slot >= corpus.slotAt(nowMs - RECENT_WINDOW_MS); slot--) {
+  for (let slot = corpus.slotAt(endMs); slot >= corpus.slotAt(startMs); slot--) {
     const p = corpus.post(slot);
     if (
       !p.deleted &&
+      p.createdMs < endMs &&
       p.createdMs <= nowMs &&
-      p.createdMs >= nowMs - RECENT_WINDOW_MS &&
+      p.createdMs >= startMs &&
       matchesQuery(tree, p)
     )
       out.push(p);

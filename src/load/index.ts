@@ -1,5 +1,5 @@
-import { mapLimit } from '../core/map-limit.js';
 import type { Settings } from '../config/settings.js';
+import { mapLimit } from '../core/map-limit.js';
 import { type Progress, silentProgress } from '../core/progress.js';
 import { getJson, type Lake, type LocalCopy } from '../lake/lake.js';
 import { PROCESSED } from '../lake/zones.js';
@@ -88,5 +88,5 @@ function add(summary: LoadSummary, result: LoadResult): void {
   for (const [t, n] of Object.entries(result.inserted)) summary.inserted[t] = (summary.inserted[t] ?? 0) + n;
 }
 
-export type { Warehouse } from './warehouse.js';
 export { openWarehouse } from './open-warehouse.js';
+export type { Warehouse } from './warehouse.js';

@@ -1,5 +1,5 @@
-import type { ProcessedManifest } from '../process/processed-manifest.js';
 import type { Lake } from '../lake/lake.js';
+import type { ProcessedManifest } from '../process/processed-manifest.js';
 
 export interface LoadResult {
   batchId: string;

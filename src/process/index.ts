@@ -1,6 +1,6 @@
-import { mapLimit } from '../core/map-limit.js';
 import type { LandingManifest } from '../collect/landing-writer.js';
 import type { Settings } from '../config/settings.js';
+import { mapLimit } from '../core/map-limit.js';
 import { type Progress, silentProgress } from '../core/progress.js';
 import { getJson, type Lake } from '../lake/lake.js';
 import { LANDING, MANIFEST, PROCESSED, processedManifestKey } from '../lake/zones.js';

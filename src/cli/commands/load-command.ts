@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { load, type LoadSummary } from '../../load/index.js';
+import { type LoadSummary, load } from '../../load/index.js';
 import { counts, label, n } from '../format.js';
 import { recordRun, type StageContext, stageContext } from '../stage-context.js';
 

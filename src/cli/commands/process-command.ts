@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { processPending, type ProcessSummary } from '../../process/index.js';
+import { type ProcessSummary, processPending } from '../../process/index.js';
 import { counts, label, plural } from '../format.js';
 import { recordRun, type StageContext, stageContext } from '../stage-context.js';
 

@@ -1,11 +1,11 @@
-import { redactUri } from '../../core/redact-uri.js';
 import type { Command } from 'commander';
+import { redactUri } from '../../core/redact-uri.js';
 import { openWarehouse } from '../../load/index.js';
+import { stageContext } from '../stage-context.js';
 import { warehouseAnswers } from '../warehouse-answers.js';
-import { collectValues, runCollect, type CollectFlags } from './collect-command.js';
+import { type CollectFlags, collectValues, runCollect } from './collect-command.js';
 import { runLoad } from './load-command.js';
 import { runProcess } from './process-command.js';
-import { stageContext } from '../stage-context.js';
 
 export function registerRun(program: Command): void {
   program

@@ -5,8 +5,8 @@ import { redactUri } from '../../core/redact-uri.js';
 import { getJson } from '../../lake/lake.js';
 import { LANDING, PROCESSED, QUARANTINE, STATE } from '../../lake/zones.js';
 import { listProcessedManifests, openWarehouse } from '../../load/index.js';
-import { listLandingBatches } from '../../process/index.js';
 import { STAR_TABLES } from '../../load/star-schema.js';
+import { listLandingBatches } from '../../process/index.js';
 import { bytes, counts, n, plural } from '../format.js';
 import { type StageContext, stageContext } from '../stage-context.js';
 

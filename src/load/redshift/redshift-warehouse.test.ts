@@ -9,12 +9,12 @@ import { createBucket } from '../../lake/s3/create-bucket.js';
 import { S3Lake } from '../../lake/s3/s3-lake.js';
 import { processPending } from '../../process/index.js';
 import { startPostgres, type TestPostgres } from '../../testing/postgres-server.js';
-import { RedshiftOnPostgres } from './redshift-on-postgres.js';
 import { startS3Server, type TestS3Server, useS3Env } from '../../testing/s3-server.js';
-import { tempWorkspace, type TempWorkspace } from '../../testing/temp-workspace.js';
+import { type TempWorkspace, tempWorkspace } from '../../testing/temp-workspace.js';
 import { factRows, fingerprint } from '../../testing/warehouse-fingerprint.js';
 import { load, loadInto } from '../index.js';
 import { runWarehouseContract } from '../warehouse-contract.js';
+import { RedshiftOnPostgres } from './redshift-on-postgres.js';
 import { RedshiftWarehouse } from './redshift-warehouse.js';
 
 const BUCKET = 'tweetpipe-redshift';

@@ -1,12 +1,12 @@
 import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { Worker } from 'node:worker_threads';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { FatalError, RetryableError } from '../../core/errors.js';
 import type { Progress } from '../../core/progress.js';
 import type { Lake } from '../../lake/lake.js';
 import { PROCESSED, processedManifestKey } from '../../lake/zones.js';
-import { TABLE_NAMES, TABLES, type Row, type TableSpec } from '../../schema/tables.js';
+import { type Row, TABLE_NAMES, TABLES, type TableSpec } from '../../schema/tables.js';
 import type { Engine, LandingBatch } from '../engine.js';
 import { BatchFlattener } from '../flatten-batch.js';
 import type { ProcessedFile, ProcessedManifest } from '../processed-manifest.js';

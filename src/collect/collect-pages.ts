@@ -1,0 +1,178 @@
+import type { Progress } from '../core/progress.js';
+import type { Lake } from '../lake/lake.js';
+import { newBatchId } from '../lake/zones.js';
+import type { Budget } from './budget.js';
+import { loadCheckpoint, type OpenBatch, saveCheckpoint } from './checkpoint.js';
+import { landingLine } from './landing-line.js';
+import { commitLandingBatch, writeLandingPart } from './landing-writer.js';
+import type { PageSource, PageState } from './page-source.js';
+import { ApiRequestError, type XClient } from './x-client.js';
+
+export interface QueryResult {
+  /** How people see the collection: `"query"`, `@user`, `ids.txt`. */
+  query: string;
+  source: string;
+  batchId: string | null;
+  posts: number;
+  pages: number;
+  resumed: boolean;
+  partialErrors: number;
+  spentUsd: number;
+  /** Why nothing was fetched, when nothing was (`complete`: a finished look-up). */
+  skipped?: 'complete' | 'budget';
+}
+
+/**
+ * Collects one paginated source into one landing batch. Each page is landed as its own part
+ * file, then the checkpoint (cursor, parts so far, spend) is saved; the manifest is written
+ * last, then `since_id` advances. A crash at any point resumes from the last saved page, and
+ * the page that was in flight is asked for again (the same cursor gives the same page).
+ */
+export async function collectPages(
+  lake: Lake,
+  client: XClient,
+  src: PageSource,
+  budget: Budget,
+  progress: Progress,
+): Promise<QueryResult> {
+  const cp = await loadCheckpoint(lake, src.source, src.key);
+  cp.label = src.label;
+  const resumed = cp.open !== null;
+  const result: QueryResult = {
+    query: src.label,
+    source: src.source,
+    batchId: null,
+    posts: 0,
+    pages: 0,
+    resumed,
+    partialErrors: 0,
+    spentUsd: 0,
+  };
+  if (cp.open) {
+    progress.info(`${src.label}: resuming batch ${cp.open.batch_id} after ${cp.open.pages} landed page(s)`);
+  } else if (cp.complete && !src.incremental) {
+    return { ...result, skipped: 'complete' };
+  }
+  const now = new Date();
+  const resume = cp.open ? null : (cp.resume ?? null);
+  if (resume) progress.info(`${src.label}: going on with the pagination a budget limit stopped last time`);
+  const open: OpenBatch = cp.open ?? {
+    batch_id: newBatchId(now),
+    ingest_date: now.toISOString().slice(0, 10),
+    created_at: now.toISOString(),
+    since_id: resume ? resume.since_id : src.incremental ? cp.since_id : null,
+    next_token: resume?.next_token ?? null,
+    newest_id: resume?.newest_id ?? null,
+    parts: [],
+    posts: 0,
+    pages: 0,
+    partial_errors: 0,
+    done: false,
+  };
+  cp.resume = null;
+  cp.open = open;
+  const where = { source: src.source, ingestDate: open.ingest_date, batchId: open.batch_id };
+
+  while (!open.done) {
+    const size = budget.pageSize(src.minResults, src.maxResults);
+    if (size === 0) {
+      open.done = true;
+      break;
+    }
+    const state: PageState = { sinceId: open.since_id, nextToken: open.next_token, maxResults: size };
+    let response: Awaited<ReturnType<XClient['get']>>;
+    try {
+      response = await client.get(src.endpoint, src.params(state));
+    } catch (error) {
+      // X refuses a since_id older than recent search's 7-day window: start afresh from the window's start.
+      if (
+        error instanceof ApiRequestError &&
+        error.status === 400 &&
+        open.pages === 0 &&
+        open.since_id &&
+        error.message.includes("'since_id'")
+      ) {
+        progress.info(
+          `${src.label}: the saved since_id is older than the endpoint allows; collecting its whole window`,
+        );
+        open.since_id = null;
+        continue;
+      }
+      throw error;
+    }
+    const meta = (response.json.meta ?? {}) as Record<string, unknown>;
+    const count = Array.isArray(response.json.data) ? response.json.data.length : 0;
+    const errors = Array.isArray(response.json.errors) ? response.json.errors.length : 0;
+    if (count > 0 || errors > 0) {
+      const line = landingLine(
+        {
+          retrieved_at: response.retrievedAt.toISOString(),
+          endpoint: src.endpoint,
+          query: src.query,
+          request_url: response.url,
+          status: response.status,
+        },
+        response.body,
+      );
+      open.parts.push(await writeLandingPart(lake, where, open.parts.length, [line]));
+    }
+    const charge = budget.charge(response.json, response.retrievedAt);
+    cp.spent_usd = (cp.spent_usd ?? 0) + charge.usd;
+    cp.posts_read = (cp.posts_read ?? 0) + charge.posts;
+    cp.users_read = (cp.users_read ?? 0) + charge.users;
+    result.spentUsd += charge.usd;
+    open.pages++;
+    open.posts += count;
+    open.partial_errors += errors;
+    open.newest_id ??= typeof meta.newest_id === 'string' ? meta.newest_id : null;
+    open.next_token = src.nextToken(meta, state);
+    open.done = open.next_token === null;
+    await saveCheckpoint(lake, cp);
+    progress.update(
+      `collect: ${open.posts} posts, ${open.pages} ${open.pages === 1 ? 'page' : 'pages'} so far for ${src.label}`,
+    );
+  }
+
+  if (open.parts.length > 0) {
+    await commitLandingBatch(lake, {
+      batch_id: open.batch_id,
+      source: src.source,
+      ingest_date: open.ingest_date,
+      endpoint: src.endpoint,
+      query: src.query,
+      created_at: open.created_at,
+      committed_at: new Date().toISOString(),
+      parts: open.parts,
+      pages: open.pages,
+      posts: open.posts,
+      partial_errors: open.partial_errors,
+      newest_id: open.newest_id,
+    });
+  }
+  // A budget stop leaves the rest of the pagination for the next run (see `resume`).
+  const finished = open.next_token === null && open.pages > 0;
+  if (finished) {
+    if (src.incremental) cp.since_id = open.newest_id ?? cp.since_id;
+    else cp.complete = true;
+  } else if (open.next_token !== null) {
+    cp.resume = { next_token: open.next_token!, since_id: open.since_id, newest_id: open.newest_id };
+  }
+  cp.open = null;
+  if (open.parts.length > 0) {
+    cp.last_batch = {
+      batch_id: open.batch_id,
+      committed_at: new Date().toISOString(),
+      posts: open.posts,
+      pages: open.pages,
+    };
+  }
+  await saveCheckpoint(lake, cp);
+  return {
+    ...result,
+    batchId: open.parts.length > 0 ? open.batch_id : null,
+    posts: open.posts,
+    pages: open.pages,
+    partialErrors: open.partial_errors,
+    skipped: open.pages === 0 && budget.stoppedBy ? 'budget' : undefined,
+  };
+}

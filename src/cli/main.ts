@@ -3,6 +3,8 @@ import { TweetpipeError } from '../core/errors.js';
 import { redactSecrets } from '../core/secret.js';
 import { registerCollect } from './commands/collect-command.js';
 import { registerEmulator } from './commands/emulator-command.js';
+import { registerEstimate } from './commands/estimate-command.js';
+import { registerImport } from './commands/import-command.js';
 import { registerLoad } from './commands/load-command.js';
 import { registerProcess } from './commands/process-command.js';
 import { registerRun } from './commands/run-command.js';
@@ -30,6 +32,8 @@ See the README for every setting.`,
 
 registerRun(program);
 registerCollect(program);
+registerEstimate(program);
+registerImport(program);
 registerProcess(program);
 registerLoad(program);
 registerStatus(program);

@@ -67,7 +67,6 @@ export function parseFaults(spec: string, seed = 1): FaultPlan {
 export class FaultSource {
   readonly #queue: Fault[];
   readonly #random: Random;
-  #n = 0;
   constructor(readonly plan: FaultPlan = { queue: [], randomRate: 0, seed: 1 }) {
     this.#queue = [...plan.queue];
     this.#random = new Random(plan.seed, 99, 0);
@@ -81,7 +80,6 @@ export class FaultSource {
     const queued = this.#queue.shift();
     if (queued) return queued;
     if (this.plan.randomRate <= 0) return undefined;
-    this.#n++;
     if (this.#random.next() >= this.plan.randomRate) return undefined;
     const pick = this.#random.int(0, 4);
     return (

@@ -1,0 +1,284 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
+import { createGunzip, gzipSync } from 'node:zlib';
+import { ConfigError } from '../core/errors.js';
+import { type Progress, silentProgress } from '../core/progress.js';
+import type { Lake } from '../lake/lake.js';
+import { landingBatchPrefix, newBatchId, quarantinePrefix } from '../lake/zones.js';
+import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { type ImportFormat, isPage, isPost, twarcMeta, unflattenPosts } from './import-posts.js';
+import { landingLine } from './landing-line.js';
+import { commitLandingBatch, type PartInfo, writeLandingPart } from './landing-writer.js';
+
+export const IMPORT_SOURCE = 'import';
+const LINES_PER_PART = 500;
+const POSTS_PER_PAGE = 100;
+
+export interface ImportResult {
+  file: string;
+  format: ImportFormat | 'empty';
+  batchId: string | null;
+  posts: number;
+  pages: number;
+  quarantined: number;
+  /** Already imported (same bytes): nothing done. */
+  skipped: boolean;
+}
+
+type Json = Record<string, unknown>;
+
+/**
+ * Imports collections made with other tools into landing under source `import`: twarc2 output
+ * (one API response per line, kept byte for byte), twarc2 `flatten` output (one post per line)
+ * and JSON arrays of v2 posts (both regrouped into pages of 100, the original file kept beside
+ * them). Lines that are not JSON or not posts go to quarantine with their reason. A file is
+ * recognised by its SHA-256, so importing it again does nothing.
+ */
+export async function importFiles(
+  lake: Lake,
+  files: readonly string[],
+  progress: Progress = silentProgress,
+): Promise<ImportResult[]> {
+  const results: ImportResult[] = [];
+  for (const file of files) results.push(await importFile(lake, path.resolve(file), progress));
+  return results;
+}
+
+async function importFile(lake: Lake, file: string, progress: Progress): Promise<ImportResult> {
+  let info: Awaited<ReturnType<typeof stat>>;
+  try {
+    info = await stat(file);
+  } catch (error) {
+    throw new ConfigError(
+      'import',
+      `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    );
+  }
+  const hash = await sha256File(file);
+  const cp = await loadCheckpoint(lake, IMPORT_SOURCE, hash);
+  const name = path.basename(file);
+  if (cp.complete) {
+    return {
+      file,
+      format: 'empty',
+      batchId: cp.last_batch?.batch_id ?? null,
+      posts: 0,
+      pages: 0,
+      quarantined: 0,
+      skipped: true,
+    };
+  }
+  cp.label = name;
+  const now = new Date();
+  const batchId = newBatchId(now);
+  const where = { source: IMPORT_SOURCE, ingestDate: now.toISOString().slice(0, 10), batchId };
+  const fallbackTime = info.mtime.toISOString();
+  const fileUrl = pathToFileURL(file).href;
+  const parts: PartInfo[] = [];
+  const quarantine: Json[] = [];
+  let lines: string[] = [];
+  let pending: Json[] = [];
+  let posts = 0;
+  let pages = 0;
+  let format: ImportResult['format'] = 'empty';
+  let keepOriginal = false;
+
+  const flushPart = async () => {
+    if (lines.length === 0) return;
+    parts.push(await writeLandingPart(lake, where, parts.length, lines));
+    lines = [];
+    progress.update(`import: ${name}: ${posts.toLocaleString('en-US')} posts`);
+  };
+  const land = async (body: string, count: number, meta: { retrievedAt?: string; url?: string }) => {
+    const endpoint = meta.url ? new URL(meta.url).pathname : IMPORT_SOURCE;
+    lines.push(
+      landingLine(
+        {
+          retrieved_at: meta.retrievedAt ?? fallbackTime,
+          endpoint,
+          query: null,
+          request_url: meta.url ?? fileUrl,
+          status: 200,
+        },
+        body,
+      ),
+    );
+    posts += count;
+    pages++;
+    if (lines.length >= LINES_PER_PART) await flushPart();
+  };
+  const flushPosts = async () => {
+    if (pending.length === 0) return;
+    const meta = twarcMeta(pending[0]!);
+    await land(JSON.stringify(unflattenPosts(pending)), pending.length, { retrievedAt: meta.retrievedAt });
+    pending = [];
+  };
+  const takeObject = async (value: unknown, lineNo: number, raw: string) => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      quarantine.push({ reason: 'not a JSON object', file: name, line: lineNo, raw: raw.slice(0, 10_000) });
+      return;
+    }
+    const v = value as Json;
+    if (isPage(v)) {
+      if (format === 'empty') format = 'twarc2';
+      const data = v.data;
+      await land(raw, Array.isArray(data) ? data.length : data ? 1 : 0, twarcMeta(v));
+    } else if (isPost(v)) {
+      if (format === 'empty') format = 'twarc2-flatten';
+      keepOriginal = true;
+      pending.push(v);
+      if (pending.length >= POSTS_PER_PAGE) await flushPosts();
+    } else {
+      quarantine.push({
+        reason: 'neither an X API v2 page nor a post (no "data", no "id" and "text")',
+        file: name,
+        line: lineNo,
+        raw: raw.slice(0, 10_000),
+      });
+    }
+  };
+
+  const { head, firstLine } = await peek(file);
+  if (head === '[' || (head === '{' && !parses(firstLine))) {
+    // A whole-file JSON document: an array of posts, or one saved response (pretty-printed).
+    const text = await readText(file);
+    let whole: unknown;
+    try {
+      whole = JSON.parse(text);
+    } catch {
+      whole = undefined;
+    }
+    if (Array.isArray(whole)) {
+      format = 'json-array';
+      keepOriginal = true;
+      for (const [i, item] of whole.entries()) {
+        if (typeof item === 'object' && item !== null && isPost(item as Json)) {
+          pending.push(item as Json);
+          if (pending.length >= POSTS_PER_PAGE) await flushPosts();
+        } else
+          quarantine.push({
+            reason: 'array item is not a post (needs "id" and "text")',
+            file: name,
+            item: i,
+            raw: JSON.stringify(item).slice(0, 10_000),
+          });
+      }
+    } else if (whole !== undefined && head === '{') {
+      format = 'json-page';
+      await takeObject(whole, 1, JSON.stringify(whole));
+    } else {
+      await readLines(file, takeObject, quarantine, name);
+    }
+  } else {
+    await readLines(file, takeObject, quarantine, name);
+  }
+  await flushPosts();
+  await flushPart();
+
+  const prefix = landingBatchPrefix(IMPORT_SOURCE, where.ingestDate, batchId);
+  if (keepOriginal && parts.length > 0)
+    await lake.put(`${prefix}/original/${name}.gz`, gzipSync(await readFile(file)));
+  if (quarantine.length > 0) {
+    await lake.put(
+      `${quarantinePrefix('import', batchId)}/records.jsonl`,
+      `${quarantine.map((q) => JSON.stringify(q)).join('\n')}\n`,
+    );
+  }
+  if (parts.length > 0) {
+    await commitLandingBatch(lake, {
+      batch_id: batchId,
+      source: IMPORT_SOURCE,
+      ingest_date: where.ingestDate,
+      endpoint: IMPORT_SOURCE,
+      query: name,
+      created_at: now.toISOString(),
+      committed_at: new Date().toISOString(),
+      parts,
+      pages,
+      posts,
+      partial_errors: 0,
+      newest_id: null,
+    });
+    cp.last_batch = { batch_id: batchId, committed_at: new Date().toISOString(), posts, pages };
+  }
+  cp.complete = true;
+  await saveCheckpoint(lake, cp);
+  return {
+    file,
+    format,
+    batchId: parts.length ? batchId : null,
+    posts,
+    pages,
+    quarantined: quarantine.length,
+    skipped: false,
+  };
+}
+
+async function readLines(
+  file: string,
+  take: (value: unknown, lineNo: number, raw: string) => Promise<void>,
+  quarantine: Json[],
+  name: string,
+): Promise<void> {
+  const input = createReadStream(file);
+  const rl = createInterface({
+    input: file.endsWith('.gz') ? input.pipe(createGunzip()) : input,
+    crlfDelay: Number.POSITIVE_INFINITY,
+  });
+  let n = 0;
+  for await (const line of rl) {
+    n++;
+    const raw = line.trim();
+    if (raw === '') continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(raw);
+    } catch (error) {
+      quarantine.push({
+        reason: `not valid JSON (${(error as Error).message})`,
+        file: name,
+        line: n,
+        raw: raw.slice(0, 10_000),
+      });
+      continue;
+    }
+    await take(value, n, raw);
+  }
+}
+
+async function readText(file: string): Promise<string> {
+  const bytes = await readFile(file);
+  return (file.endsWith('.gz') ? (await import('node:zlib')).gunzipSync(bytes) : bytes).toString('utf8');
+}
+
+/** The first non-blank character and the first line (up to 1 MiB) of a file. */
+async function peek(file: string): Promise<{ head: string; firstLine: string }> {
+  const input = createReadStream(file, file.endsWith('.gz') ? {} : { end: 1 << 20 });
+  const rl = createInterface({ input: file.endsWith('.gz') ? input.pipe(createGunzip()) : input });
+  for await (const line of rl) {
+    if (line.trim() === '') continue;
+    rl.close();
+    input.destroy();
+    return { head: line.trimStart()[0] ?? '', firstLine: line };
+  }
+  return { head: '', firstLine: '' };
+}
+
+function parses(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function sha256File(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex').slice(0, 32);
+}

@@ -42,7 +42,7 @@ function flatten(page: Json): Json[] {
   const users = new Map<string, Json>((page.includes?.users ?? []).map((u: Json) => [u.id, u]));
   const tweets = new Map((page.includes?.tweets ?? []).map((t: Json) => [t.id, t]));
   const media = new Map((page.includes?.media ?? []).map((m: Json) => [m.media_key, m]));
-  const places = new Map((page.includes?.places ?? []).map((p: Json) => [p.id, p]));
+  const places = new Map<string, Json>((page.includes?.places ?? []).map((p: Json) => [p.id, p]));
   return page.data.map((t: Json) => {
     const post: Json = structuredClone(t);
     post.author = users.get(t.author_id);

@@ -9,6 +9,7 @@ import { registerLoad } from './commands/load-command.js';
 import { registerProcess } from './commands/process-command.js';
 import { registerRun } from './commands/run-command.js';
 import { registerStatus } from './commands/status-command.js';
+import { registerStream } from './commands/stream-command.js';
 
 const program = new Command('tweetpipe')
   .description('Collect posts from X API v2 into a lake, process them to Parquet, load a star schema.')
@@ -34,6 +35,7 @@ registerRun(program);
 registerCollect(program);
 registerEstimate(program);
 registerImport(program);
+registerStream(program);
 registerProcess(program);
 registerLoad(program);
 registerStatus(program);

@@ -30,6 +30,8 @@ export interface QueryCheckpoint {
   spent_usd?: number;
   posts_read?: number;
   users_read?: number;
+  /** Filtered stream: when the last message was landed (reconnects ask X to backfill from there). */
+  last_landed_at?: string;
   /** One-off collections (a look-up of an ID list) that have finished. */
   complete?: boolean;
   /** Newest post ID of the last committed batch: the next run asks only for newer posts. */

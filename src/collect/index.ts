@@ -8,8 +8,10 @@ import { Secret } from '../core/secret.js';
 import type { Lake } from '../lake/lake.js';
 import { Budget } from './budget.js';
 import { collectPages, type QueryResult } from './collect-pages.js';
+import { collectStream, type StreamOptions, type StreamResult } from './collect-stream.js';
 import { lookupSource, type PageSource, searchSource, timelineSource } from './page-source.js';
 import { resolveUser } from './resolve-user.js';
+import { type RuleSync, syncStreamRules } from './stream-rules-sync.js';
 import { XClient, type XClientOptions } from './x-client.js';
 
 export type { QueryResult } from './collect-pages.js';
@@ -191,4 +193,42 @@ export async function withApi<T>(
   } finally {
     await emulator.close();
   }
+}
+
+export interface StreamRunOptions extends StreamOptions {
+  /** Replaces the config's `streamRules` when given. */
+  rules?: readonly { value: string; tag: string }[];
+  maxCostUsd?: number;
+  client?: Partial<XClientOptions>;
+}
+
+/** `tweetpipe stream`: syncs the rules, then lands the filtered stream until stopped. */
+export async function stream(
+  settings: Settings,
+  lake: Lake,
+  options: StreamRunOptions = {},
+): Promise<StreamResult & { rules: RuleSync }> {
+  const progress = options.progress ?? silentProgress;
+  const rules = options.rules && options.rules.length > 0 ? options.rules : settings.streamRules;
+  if (rules.length === 0)
+    throw new ConfigError(
+      'streamRules',
+      'no stream rules: pass --rule TAG=QUERY or set "streamRules" in tweetpipe.config.json',
+    );
+  if (!settings.bearerToken)
+    throw new ConfigError('X_BEARER_TOKEN', `is not set; it is needed to call ${settings.apiUrl}`);
+  const client = new XClient({
+    baseUrl: settings.apiUrl,
+    bearer: settings.bearerToken,
+    progress,
+    ...options.client,
+  });
+  const sync = await syncStreamRules(client, rules, progress);
+  const budget = new Budget(
+    Number.POSITIVE_INFINITY,
+    options.maxCostUsd ?? settings.maxCostUsd,
+    settings.prices,
+  );
+  const result = await collectStream(lake, client, budget, { ...options, progress });
+  return { ...result, rules: sync };
 }

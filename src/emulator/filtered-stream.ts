@@ -113,6 +113,7 @@ export class FilteredStream {
       }
       sinceMs = now;
       for (const { post, matched } of due) {
+        if (fault.stallAfter !== undefined && sent >= fault.stallAfter) return;
         if (fault.dropAfter !== undefined && sent >= fault.dropAfter) {
           stop();
           req.socket.destroy();

@@ -106,7 +106,7 @@ export class StreamRules {
       };
       if (created.length) body.data = created.map(show);
       if (errors.length) body.errors = errors;
-      return { status: created.length === 0 && errors.length > 0 ? 400 : 201, body };
+      return { status: created.length > 0 ? 201 : 200, body };
     }
     const del = payload.delete as { ids?: unknown; values?: unknown } | undefined;
     if (del && (Array.isArray(del.ids) || Array.isArray(del.values))) {

@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { collect } from './collect/index.js';
 import { landingLine } from './collect/landing-line.js';
@@ -12,12 +10,12 @@ import { corpusMatches, type RunningEmulator, startEmulator } from './emulator/i
 import { LocalLake } from './lake/local/local-lake.js';
 import { load } from './load/index.js';
 import { processPending } from './process/index.js';
+import { BIN, cli, finish, killAfter, killWhen } from './testing/cli-child.js';
 import { type TempWorkspace, tempWorkspace } from './testing/temp-workspace.js';
 import { fingerprint, query } from './testing/warehouse-fingerprint.js';
 
 const NOW = '2026-11-20T12:00:00.000Z';
 const QUERY = '#AI OR #climate';
-const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/tweetpipe.js');
 
 async function wholeRun(ws: TempWorkspace, apiUrl: string, queries: string[]) {
   const settings = ws.settings(apiUrl);
@@ -26,58 +24,6 @@ async function wholeRun(ws: TempWorkspace, apiUrl: string, queries: string[]) {
   const processed = await processPending(settings, lake);
   const loaded = await load(settings, lake);
   return { collected, processed, loaded };
-}
-
-function cli(ws: TempWorkspace, apiUrl: string, args: string[]) {
-  return spawn(process.execPath, [BIN, ...args], {
-    cwd: ws.dir,
-    env: {
-      ...process.env,
-      X_BEARER_TOKEN: 'cli-test-token',
-      TWEETPIPE_X_API_URL: apiUrl,
-      TWEETPIPE_LAKE: ws.lakeUri,
-      TWEETPIPE_WAREHOUSE: `duckdb://${ws.warehousePath}`,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-}
-
-function finish(
-  child: ReturnType<typeof cli>,
-): Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (err += d));
-  return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, out, err })));
-}
-
-/** Runs the CLI and SIGKILLs it a random 0–150 ms after `ready()` turns true; true when the kill landed. */
-async function killWhen(
-  ws: TempWorkspace,
-  apiUrl: string,
-  args: string[],
-  ready: () => boolean,
-): Promise<boolean> {
-  const child = cli(ws, apiUrl, args);
-  const done = finish(child);
-  let exited = false;
-  void done.then(() => {
-    exited = true;
-  });
-  while (!exited && !ready()) await new Promise((r) => setTimeout(r, 2));
-  if (!exited) setTimeout(() => child.kill('SIGKILL'), Math.floor(Math.random() * 150));
-  return (await done).signal === 'SIGKILL';
-}
-
-/** Runs the CLI and SIGKILLs it after `ms`; true when the kill landed before it finished. */
-async function killAfter(ws: TempWorkspace, apiUrl: string, args: string[], ms: number): Promise<boolean> {
-  const child = cli(ws, apiUrl, args);
-  const done = finish(child);
-  const timer = setTimeout(() => child.kill('SIGKILL'), ms);
-  const result = await done;
-  clearTimeout(timer);
-  return result.signal === 'SIGKILL';
 }
 
 describe('pipeline end to end: emulator → local lake → DuckDB warehouse', () => {

@@ -1,7 +1,7 @@
 import { type Command, Option } from 'commander';
 import { parsePositiveInt } from '../../config/load-settings.js';
 import { ConfigError } from '../../core/errors.js';
-import { startEmulator } from '../../emulator/index.js';
+import { parseFaults, startEmulator } from '../../emulator/index.js';
 
 interface EmulatorFlags {
   host: string;
@@ -9,27 +9,48 @@ interface EmulatorFlags {
   seed: string;
   now?: string;
   rateLimit: boolean;
+  faults?: string;
+  slotMs?: string;
 }
 
 export function registerEmulator(program: Command): void {
   program
     .command('emulator')
-    .description('Serve the bundled X API v2 emulator (GET /2/tweets/search/recent) until Ctrl-C')
+    .description(
+      'Serve the bundled X API v2 emulator (search, counts, look-ups, timelines, filtered stream) until Ctrl-C',
+    )
     .addOption(new Option('--host <host>', 'address to listen on').default('127.0.0.1'))
     .addOption(new Option('--port <port>', 'port (0 picks a free one)').default('8790'))
     .addOption(new Option('--seed <n>', 'seed of the deterministic corpus').default('42'))
     .option('--now <iso>', 'freeze the clock at this ISO 8601 time (default: real time, the corpus grows)')
-    .option('--no-rate-limit', 'do not enforce 450 requests per 15 minutes')
+    .option('--no-rate-limit', "do not enforce X's per-endpoint rate limits")
+    .option(
+      '--faults <list>',
+      'inject faults, in order: 429, 5xx, 503, drop, truncate, slow:MS, usage-capped, stream-drop:N, stream-stall:N (each optionally *COUNT), random:RATE',
+    )
+    .option(
+      '--slot-ms <ms>',
+      'one post per this many milliseconds (default 30000; smaller makes the stream busier)',
+    )
     .addHelpText(
       'after',
-      '\nAny bearer token is accepted. Point tweetpipe at it with TWEETPIPE_X_API_URL=http://127.0.0.1:8790 X_BEARER_TOKEN=any.',
+      '\nAny bearer token is accepted. Point tweetpipe at it with TWEETPIPE_X_API_URL=http://127.0.0.1:8790 X_BEARER_TOKEN=any.\nThe emulator tweetpipe starts by itself (no token set) takes its faults from TWEETPIPE_EMULATOR_FAULTS.',
     )
     .action(async (flags: EmulatorFlags) => {
       const port = flags.port === '0' ? 0 : parsePositiveInt(flags.port, '--port');
       const seed = flags.seed === '0' ? 0 : parsePositiveInt(flags.seed, '--seed');
       if (flags.now !== undefined && Number.isNaN(Date.parse(flags.now)))
         throw new ConfigError('--now', `"${flags.now}" is not an ISO 8601 time`);
+      let faults: ReturnType<typeof parseFaults> | undefined;
+      try {
+        faults = flags.faults ? parseFaults(flags.faults, seed) : undefined;
+      } catch (error) {
+        throw new ConfigError('--faults', (error as Error).message);
+      }
+      const slotMs = flags.slotMs === undefined ? undefined : parsePositiveInt(flags.slotMs, '--slot-ms');
       const emulator = await startEmulator({
+        faults,
+        slotMs,
         host: flags.host,
         port,
         seed,

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
+import { formatUsd } from '../../collect/budget.js';
 import type { QueryCheckpoint } from '../../collect/checkpoint.js';
 import { redactUri } from '../../core/redact-uri.js';
 import { getJson } from '../../lake/lake.js';
@@ -49,7 +50,12 @@ export async function printStatus(ctx: StageContext): Promise<void> {
     const open = cp.open
       ? `; interrupted pagination: ${n(cp.open.pages)} pages landed, resumes on the next run`
       : '';
-    console.log(`  "${cp.query}": since_id ${cp.since_id ?? '-'}, ${last}${open}`);
+    const name = cp.label ?? `"${cp.query}"`;
+    const spent = cp.spent_usd === undefined ? '' : `, about ${formatUsd(cp.spent_usd)} spent`;
+    const where = cp.endpoint === 'search_recent' ? '' : ` [${cp.endpoint}]`;
+    const resume = cp.resume ? '; a budget limit cut its pagination, the next run goes on' : '';
+    const done = cp.complete ? ', complete' : '';
+    console.log(`  ${name}${where}: since_id ${cp.since_id ?? '-'}, ${last}${spent}${done}${open}${resume}`);
   }
 
   const file = settings.warehouse.replace(/^duckdb:\/\//, '');

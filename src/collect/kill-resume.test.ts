@@ -74,8 +74,8 @@ describe('collect: crash safety under faults', () => {
       assert.deepEqual(await fingerprint(ws), a);
       assert.deepEqual(await factRows(ws), await factRows(baseline));
       // Faults really happened, and were absorbed.
-      assert.ok(faulty.requests.some((r) => r.status === 0 || r.status >= 500));
-      assert.ok(faulty.requests.some((r) => r.status === 429));
+      const faults = faulty.requests.filter((r) => r.status === 0 || r.status >= 500 || r.status === 429);
+      assert.ok(faults.length >= 5, `${faults.length} faults injected`);
     } finally {
       baseline.remove();
       ws.remove();

@@ -121,4 +121,48 @@ describe('loadSettings', () => {
     assert.deepEqual(load({}).lakeOptions, { s3PathStyle: false, s3ServerSideEncryption: 'AES256' });
     rmSync(file);
   });
+  it('reads the collection sources and limits from the config file, refusing bad ones by name', () => {
+    const file = path.join(cwd, 'tweetpipe.config.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        queries: ['#a'],
+        archive: true,
+        startTime: '2026-01-01',
+        users: ['@NASA', '11348282'],
+        lookupFiles: ['ids.txt'],
+        streamRules: [{ tag: 'a', value: '#a' }],
+        maxCostUsd: 12.5,
+        prices: { postRead: 0.004 },
+      }),
+    );
+    const s = load({});
+    assert.equal(s.archive, true);
+    assert.equal(s.startTime, '2026-01-01T00:00:00Z');
+    assert.deepEqual(s.users, ['@NASA', '11348282']);
+    assert.deepEqual(s.lookupFiles, [path.join(cwd, 'ids.txt')]);
+    assert.equal(s.maxCostUsd, 12.5);
+    assert.deepEqual(s.prices, { postRead: 0.004, userRead: 0.01 });
+    for (const [bad, name, why] of [
+      [{ maxCostUsd: -1 }, 'maxCostUsd', /positive amount/],
+      [{ startTime: 'yesterday' }, 'startTime', /ISO 8601/],
+      [{ users: ['no spaces allowed'] }, 'users', /neither a username/],
+      [
+        {
+          streamRules: [
+            { tag: 'a', value: 'x' },
+            { tag: 'a', value: 'y' },
+          ],
+        },
+        'streamRules',
+        /used twice/,
+      ],
+      [{ prices: { postRaed: 1 } }, 'prices', /unknown price/],
+      [{ archive: 'yes' }, 'archive', /true or false/],
+    ] as const) {
+      writeFileSync(file, JSON.stringify(bad));
+      refuses({}, `${name} (tweetpipe.config.json)`, why);
+    }
+    rmSync(file);
+  });
 });

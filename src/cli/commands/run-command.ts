@@ -17,7 +17,13 @@ export function registerRun(program: Command): void {
       collectValues,
       undefined,
     )
+    .option('--archive', 'search the full archive instead of the last 7 days')
+    .option('--start-time <iso>', 'oldest post time, ISO 8601')
+    .option('--end-time <iso>', 'newest post time, ISO 8601')
+    .option('-u, --user <name-or-id>', "a user's timeline (repeatable)", collectValues, undefined)
+    .option('--ids <file>', 'hydrate the post IDs in FILE (repeatable)', collectValues, undefined)
     .option('--max-posts <n>', 'stop collecting after about N posts in this run (default 10000)')
+    .option('--max-cost-usd <usd>', 'stop collecting before this run would spend more than USD')
     .action(async (flags: CollectFlags, cmd: Command) => {
       const ctx = await stageContext(cmd.optsWithGlobals());
       await runCollect(ctx, flags);

@@ -41,8 +41,11 @@ export async function runCollect(ctx: StageContext, flags: CollectFlags): Promis
   await recordRun(ctx.lake, 'collect', started, result);
   ctx.progress.clear();
   const partial = result.queries.reduce((s, q) => s + q.partialErrors, 0);
+  const cost = ctx.settings.useBundledEmulator
+    ? `worth about ${formatUsd(result.spentUsd)} at X's prices (the emulator bills nothing)`
+    : `about ${formatUsd(result.spentUsd)} spent`;
   console.log(
-    `${label('collect')} ${plural(result.posts, 'post')} in ${plural(result.pages, 'page')} from ${plural(result.queries.length, 'source')}, about ${formatUsd(result.spentUsd)} spent` +
+    `${label('collect')} ${plural(result.posts, 'post')} in ${plural(result.pages, 'page')} from ${plural(result.queries.length, 'source')}, ${cost}` +
       (partial ? ` (${plural(partial, 'partial error')} kept in landing)` : ''),
   );
   for (const q of result.queries) {

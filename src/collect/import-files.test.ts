@@ -37,32 +37,36 @@ async function twarcPages(em: RunningEmulator, q: string, pages: number): Promis
   return out;
 }
 
-/** Folds expansions into each post the way twarc2 `flatten` does. */
+/**
+ * Folds expansions into each post the way twarc2 `flatten` does: recursively, `author_id` gains
+ * `author`, `in_reply_to_user_id` gains `in_reply_to_user`, `media_keys` gains `media`, `geo` is
+ * merged with its place, mentions with their users, referenced posts with their (expanded) posts.
+ */
 function flatten(page: Json): Json[] {
-  const users = new Map<string, Json>((page.includes?.users ?? []).map((u: Json) => [u.id, u]));
-  const tweets = new Map((page.includes?.tweets ?? []).map((t: Json) => [t.id, t]));
-  const media = new Map((page.includes?.media ?? []).map((m: Json) => [m.media_key, m]));
-  const places = new Map<string, Json>((page.includes?.places ?? []).map((p: Json) => [p.id, p]));
-  return page.data.map((t: Json) => {
-    const post: Json = structuredClone(t);
-    post.author = users.get(t.author_id);
-    if (t.in_reply_to_user_id) post.in_reply_to_user = users.get(t.in_reply_to_user_id);
-    if (t.referenced_tweets)
-      post.referenced_tweets = t.referenced_tweets.map((r: Json) => {
-        const full = tweets.get(r.id) as Json | undefined;
-        return full ? { type: r.type, ...full, author: users.get(full.author_id) } : r;
-      });
-    if (t.attachments?.media_keys)
-      post.attachments = {
-        ...t.attachments,
-        media: t.attachments.media_keys.map((k: string) => media.get(k)),
-      };
-    if (t.geo?.place_id) post.geo = { ...places.get(t.geo.place_id), ...t.geo };
-    if (t.entities?.mentions)
-      post.entities.mentions = t.entities.mentions.map((m: Json) => ({ ...(users.get(m.id) ?? {}), ...m }));
-    post.__twarc = page.__twarc;
-    return post;
-  });
+  const byKey = (list: Json[] | undefined, key: string) =>
+    new Map<string, Json>((list ?? []).map((x) => [x[key], x]));
+  const users = byKey(page.includes?.users, 'id');
+  const usersByName = byKey(page.includes?.users, 'username');
+  const media = byKey(page.includes?.media, 'media_key');
+  const places = byKey(page.includes?.places, 'id');
+  const tweets = byKey(page.includes?.tweets, 'id');
+  const expand = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(expand);
+    if (typeof v !== 'object' || v === null) return v;
+    const o: Json = {};
+    for (const [k, x] of Object.entries(v)) o[k] = expand(x);
+    // Like twarc2, an expansion the response did not include becomes {}.
+    if (o.author_id) o.author = users.get(o.author_id) ?? {};
+    if (o.in_reply_to_user_id) o.in_reply_to_user = users.get(o.in_reply_to_user_id) ?? {};
+    if (o.media_keys) o.media = o.media_keys.map((k: string) => media.get(k) ?? {});
+    if (o.geo?.place_id) o.geo = { ...o.geo, ...places.get(o.geo.place_id) };
+    if (o.mentions) o.mentions = o.mentions.map((m: Json) => ({ ...m, ...usersByName.get(m.username) }));
+    if (o.referenced_tweets)
+      o.referenced_tweets = o.referenced_tweets.map((r: Json) => ({ ...r, ...(tweets.get(r.id) ?? {}) }));
+    return o;
+  };
+  for (const [id, t] of tweets) tweets.set(id, expand(structuredClone(t)) as Json);
+  return (expand(structuredClone(page.data)) as Json[]).map((t) => ({ ...t, __twarc: page.__twarc }));
 }
 
 async function pipeline(ws: TempWorkspace, files: string[]) {

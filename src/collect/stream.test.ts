@@ -5,6 +5,7 @@ import { recordingProgress } from '../core/progress.js';
 import { matchesQuery, parseQuery, type RunningEmulator, startEmulator } from '../emulator/index.js';
 import type { Lake } from '../lake/lake.js';
 import { LocalLake } from '../lake/local/local-lake.js';
+import { cli, finish } from '../testing/cli-child.js';
 import { tempWorkspace } from '../testing/temp-workspace.js';
 import { loadCheckpoint } from './checkpoint.js';
 import { stream } from './index.js';
@@ -136,6 +137,25 @@ describe('tweetpipe stream (filtered stream)', () => {
       assert.ok(result.messages >= 12);
       assert.equal(result.batches.length, 1);
       assert.equal((await landedMessages(lake)).length, result.messages);
+    } finally {
+      ws.remove();
+    }
+  });
+  it('tweetpipe stream exits cleanly on SIGTERM, committing the open batch', async () => {
+    const ws = tempWorkspace();
+    try {
+      const child = cli(ws, em.url, ['stream', '--rule', 'words=the', '--batch-seconds', '3600']);
+      const done = finish(child);
+      const lake = new LocalLake(ws.lakeUri);
+      await new Promise((r) => setTimeout(r, 4000));
+      assert.equal((await landedMessages(lake)).length, 0, 'nothing committed before the signal');
+      child.kill('SIGTERM');
+      const r = await done;
+      assert.equal(r.code, 0, r.err);
+      const m = /stream\s+(\d+) messages? in 1 batch.*stopped by signal/.exec(r.out);
+      assert.ok(m, r.out);
+      assert.equal((await landedMessages(lake)).length, Number(m[1]));
+      assert.ok(Number(m[1]) > 0);
     } finally {
       ws.remove();
     }

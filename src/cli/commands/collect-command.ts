@@ -3,7 +3,7 @@ import { formatUsd } from '../../collect/budget.js';
 import { type CollectResult, collect, withApi } from '../../collect/index.js';
 import { checkUser, parseIsoTime, parsePositiveInt, parseUsd } from '../../config/load-settings.js';
 import { label, plural } from '../format.js';
-import { recordRun, type StageContext, stageContext } from '../stage-context.js';
+import { printJson, recordRun, type StageContext, stageContext } from '../stage-context.js';
 
 export interface CollectFlags {
   query?: string[];
@@ -39,6 +39,7 @@ export async function runCollect(ctx: StageContext, flags: CollectFlags): Promis
     }),
   );
   await recordRun(ctx.lake, 'collect', started, result);
+  if (printJson(ctx, 'collect', result)) return result;
   ctx.progress.clear();
   const partial = result.queries.reduce((s, q) => s + q.partialErrors, 0);
   const cost = ctx.settings.useBundledEmulator

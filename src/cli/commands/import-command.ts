@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { importFiles } from '../../collect/import-files.js';
 import { label, plural } from '../format.js';
-import { recordRun, stageContext } from '../stage-context.js';
+import { printJson, recordRun, stageContext } from '../stage-context.js';
 
 export function registerImport(program: Command): void {
   program
@@ -26,6 +26,7 @@ file twice does nothing. Then run \`tweetpipe process\` and \`tweetpipe load\`.`
       const started = new Date();
       const results = await importFiles(ctx.lake, files, ctx.progress);
       await recordRun(ctx.lake, 'import', started, results);
+      if (printJson(ctx, 'import', { files: results })) return;
       ctx.progress.clear();
       const posts = results.reduce((n, r) => n + r.posts, 0);
       console.log(`${label('import')} ${plural(posts, 'post')} from ${plural(results.length, 'file')}`);

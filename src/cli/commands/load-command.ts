@@ -1,13 +1,14 @@
 import type { Command } from 'commander';
 import { type LoadSummary, load } from '../../load/index.js';
 import { counts, label, n } from '../format.js';
-import { recordRun, type StageContext, stageContext } from '../stage-context.js';
+import { printJson, recordRun, type StageContext, stageContext } from '../stage-context.js';
 
 /** Loads every processed batch not yet in the warehouse and prints rows per table. */
 export async function runLoad(ctx: StageContext): Promise<LoadSummary> {
   const started = new Date();
   const summary = await load(ctx.settings, ctx.lake, { progress: ctx.progress });
   await recordRun(ctx.lake, 'load', started, summary);
+  if (printJson(ctx, 'load', summary)) return summary;
   ctx.progress.clear();
   if (summary.batches === 0) {
     console.log(`${label('load')} nothing new to load (${n(summary.skipped)} batches already loaded)`);

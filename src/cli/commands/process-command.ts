@@ -1,13 +1,14 @@
 import type { Command } from 'commander';
 import { type ProcessSummary, processPending } from '../../process/index.js';
 import { counts, label, plural } from '../format.js';
-import { recordRun, type StageContext, stageContext } from '../stage-context.js';
+import { printJson, recordRun, type StageContext, stageContext } from '../stage-context.js';
 
 /** Processes every pending landing batch and prints rows per table. */
 export async function runProcess(ctx: StageContext): Promise<ProcessSummary> {
   const started = new Date();
   const summary = await processPending(ctx.settings, ctx.lake, { progress: ctx.progress });
   await recordRun(ctx.lake, 'process', started, summary);
+  if (printJson(ctx, 'process', summary)) return summary;
   ctx.progress.clear();
   if (summary.batches === 0) {
     console.log(`${label('process')} nothing new to process`);

@@ -29,6 +29,7 @@ export function registerRun(program: Command): void {
       await runCollect(ctx, flags);
       await runProcess(ctx);
       await runLoad(ctx);
+      if (ctx.json) return;
       const warehouse = await openWarehouse(ctx.settings.warehouse, ctx.settings.warehouseOptions);
       try {
         console.log('');

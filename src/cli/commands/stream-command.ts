@@ -4,7 +4,7 @@ import { stream, withApi } from '../../collect/index.js';
 import { parsePositiveInt, parseUsd } from '../../config/load-settings.js';
 import { ConfigError } from '../../core/errors.js';
 import { label, plural } from '../format.js';
-import { recordRun, stageContext } from '../stage-context.js';
+import { printJson, recordRun, stageContext } from '../stage-context.js';
 import { collectValues } from './collect-command.js';
 
 interface StreamFlags {
@@ -77,6 +77,7 @@ Backfill needs an access level that offers it; without it, posts sent while disc
           }),
         );
         await recordRun(ctx.lake, 'stream', started, result);
+        if (printJson(ctx, 'stream', result)) return;
         ctx.progress.clear();
         console.log(
           `${label('stream')} ${plural(result.messages, 'message')} in ${plural(result.batches.length, 'batch', 'batches')}, ${plural(result.reconnects, 'reconnect')}; rules: ${result.rules.kept} kept, ${result.rules.added} added, ${result.rules.deleted} deleted; stopped by ${result.stoppedBy}` +

@@ -5,6 +5,7 @@ NODE_MAJOR := $(shell node -p 'process.versions.node.split(".")[0]' 2>/dev/null 
 STAMP := node_modules/.tweetpipe-installed
 PYTHON ?= python3
 TEST_DEPS := .venv/.tweetpipe-test-deps
+AIRFLOW_DEPS := .venv-airflow/.tweetpipe-airflow
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -34,7 +35,14 @@ $(TEST_DEPS): requirements-test.txt
 	.venv/bin/pip install --quiet --disable-pip-version-check -r requirements-test.txt
 	@touch $@
 
-test: init $(TEST_DEPS) ## Run the test suite (starts its own emulator, S3 server and PostgreSQL on loopback)
+airflow-deps: $(AIRFLOW_DEPS) ## Install Apache Airflow into .venv-airflow (for the DAG tests)
+
+$(AIRFLOW_DEPS): airflow/requirements.txt
+	$(PYTHON) -m venv .venv-airflow
+	.venv-airflow/bin/pip install --quiet --disable-pip-version-check -r airflow/requirements.txt
+	@touch $@
+
+test: init $(TEST_DEPS) $(AIRFLOW_DEPS) ## Run the test suite (starts its own emulator, S3 server and PostgreSQL on loopback)
 	node --test --test-concurrency=1 --test-timeout=600000 $$(find dist/src -name '*.test.js' | sort)
 
 lint: $(STAMP) ## Lint and check formatting (Biome)
@@ -53,6 +61,6 @@ bench: init ## Benchmark process and load on 1,000,000 generated posts (not a te
 	node --max-old-space-size=4096 dist/bench/pipeline-bench.js
 
 clean: ## Remove build output and local data
-	rm -rf dist data .tweetpipe-bench .venv
+	rm -rf dist data .tweetpipe-bench .venv .venv-airflow
 
-.PHONY: help init build run test test-deps lint format check bench clean
+.PHONY: help init build run test test-deps airflow-deps lint format check bench clean

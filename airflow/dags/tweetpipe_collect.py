@@ -11,13 +11,15 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from airflow.sdk import DAG, Param, get_current_context, task
+from airflow.timetables.interval import CronDataIntervalTimetable
 
 from tweetpipe_common import DEFAULT_ARGS, LANDING, collect_schedule, run_tweetpipe
 
 with DAG(
     dag_id="tweetpipe_collect",
     description="Collect posts from the X API v2 into the landing zone",
-    schedule=collect_schedule(),
+    # Data intervals (not just trigger times), so a backfill run knows the window it stands for.
+    schedule=CronDataIntervalTimetable(collect_schedule(), timezone="UTC"),
     start_date=datetime(2026, 1, 1),
     catchup=False,
     max_active_runs=1,
@@ -29,16 +31,17 @@ with DAG(
 
     @task(outlets=[LANDING], execution_timeout=timedelta(hours=2))
     def collect() -> dict:
-        from airflow.exceptions import AirflowSkipException
+        from airflow.exceptions import AirflowFailException, AirflowSkipException
 
         context = get_current_context()
-        log = context["ti"].log
         args = ["collect"]
         run = context["dag_run"]
         start, end = context.get("data_interval_start"), context.get("data_interval_end")
-        if (str(run.run_type).endswith("backfill") or context["params"].get("archive_window")) and start and end:
+        if str(run.run_type).endswith("backfill") or context["params"].get("archive_window"):
+            if not (start and end and start < end):
+                raise AirflowFailException(f"an archive window needs a data interval; this run has {start} to {end}")
             args += ["--archive", "--start-time", start.isoformat(), "--end-time", end.isoformat()]
-        summary = run_tweetpipe(args, log)
+        summary = run_tweetpipe(args)
         if summary.get("posts", 0) == 0:
             raise AirflowSkipException("no new posts; the landing Asset is not updated")
         return {"posts": summary["posts"], "pages": summary["pages"], "spent_usd": summary.get("spentUsd")}

@@ -7,6 +7,7 @@ only when a task runs.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shlex
 import subprocess
@@ -20,27 +21,24 @@ from airflow.sdk import Asset
 LANDING = Asset(name="tweetpipe_landing", uri="tweetpipe://lake/landing")
 PROCESSED = Asset(name="tweetpipe_processed", uri="tweetpipe://lake/processed")
 
-# Airflow Variables copied into tweetpipe's environment when set (the worker's own environment
-# is used otherwise).
-VARIABLES = {
-    "tweetpipe_lake": "TWEETPIPE_LAKE",
-    "tweetpipe_warehouse": "TWEETPIPE_WAREHOUSE",
-    "tweetpipe_x_api_url": "TWEETPIPE_X_API_URL",
-    "tweetpipe_config": "TWEETPIPE_CONFIG",
-    "tweetpipe_redshift_iam_role": "TWEETPIPE_REDSHIFT_IAM_ROLE",
-    "tweetpipe_redshift_secret_arn": "TWEETPIPE_REDSHIFT_SECRET_ARN",
-}
-# Connection whose password is the X bearer token (from any secrets backend).
+# One Airflow Variable (JSON) holds tweetpipe's settings for the tasks, e.g.
+#   {"TWEETPIPE_LAKE": "s3://bucket/lake", "TWEETPIPE_WAREHOUSE": "redshift-data://wg/dev",
+#    "TWEETPIPE_REDSHIFT_IAM_ROLE": "arn:aws:iam::…:role/…", "warehouse_connection": "tweetpipe_pg"}
+# Only TWEETPIPE_* keys are taken; secrets never go here. Without it the worker's environment is used.
+SETTINGS_VARIABLE = "tweetpipe_settings"
+# Connection whose password is the X bearer token (from any secrets backend); its host, when set,
+# replaces the API URL.
 X_CONNECTION = "tweetpipe_x"
-# Optional Connection holding the warehouse (for PostgreSQL with a password): its URI wins.
-WAREHOUSE_CONNECTION = "tweetpipe_warehouse"
 
 # Exit codes of the CLI that retrying cannot fix: 2 bad configuration, 3 refused by the API.
 NO_RETRY_EXIT_CODES = {2, 3}
 
+log = logging.getLogger("tweetpipe")
+
 DEFAULT_ARGS = {
     "owner": "tweetpipe",
-    "retries": 3,
+    # TWEETPIPE_AIRFLOW_RETRIES (default 3): attempts after a failure, 5 minutes apart and growing.
+    "retries": int(os.environ.get("TWEETPIPE_AIRFLOW_RETRIES", "3")),
     "retry_delay": timedelta(minutes=5),
     "retry_exponential_backoff": True,
     "max_retry_delay": timedelta(minutes=30),
@@ -52,11 +50,19 @@ def collect_schedule() -> str:
     return os.environ.get("TWEETPIPE_COLLECT_SCHEDULE", "@hourly")
 
 
-def _optional_variable(name: str) -> str | None:
+def _settings_variable() -> dict[str, str]:
     from airflow.sdk import Variable
 
-    value = Variable.get(name, default=None)
-    return value if value not in (None, "") else None
+    raw = Variable.get(SETTINGS_VARIABLE, default=None)
+    if raw in (None, ""):
+        return {}
+    try:
+        value = json.loads(raw)
+    except ValueError as error:
+        raise ValueError(f"Variable {SETTINGS_VARIABLE} is not JSON: {error}") from None
+    if not isinstance(value, dict):
+        raise ValueError(f"Variable {SETTINGS_VARIABLE} must be a JSON object of settings")
+    return {str(k): str(v) for k, v in value.items()}
 
 
 def _optional_connection(conn_id: str):
@@ -64,17 +70,19 @@ def _optional_connection(conn_id: str):
 
     try:
         return Connection.get(conn_id)
-    except Exception:  # noqa: BLE001 - Airflow raises different errors for "not found" across versions
+    except Exception:  # noqa: BLE001 - "not found" is reported differently across Airflow versions
         return None
 
 
-def tweetpipe_env(log) -> dict[str, str]:
-    """The environment for the CLI: the worker's, then Variables, then the secrets from Connections."""
+def tweetpipe_env() -> dict[str, str]:
+    """The environment for the CLI: the worker's, then the settings Variable, then secrets from Connections."""
     env = dict(os.environ)
-    for variable, setting in VARIABLES.items():
-        value = _optional_variable(variable)
-        if value is not None:
-            env[setting] = value
+    settings = _settings_variable()
+    for key, value in settings.items():
+        if key.startswith("TWEETPIPE_"):
+            env[key] = value
+        elif key != "warehouse_connection":
+            log.warning("Variable %s: ignoring %r (only TWEETPIPE_* settings and warehouse_connection)", SETTINGS_VARIABLE, key)
     x = _optional_connection(X_CONNECTION)
     if x is not None and x.password:
         env["X_BEARER_TOKEN"] = x.password
@@ -86,13 +94,15 @@ def tweetpipe_env(log) -> dict[str, str]:
             "tweetpipe will use its bundled X API emulator unless TWEETPIPE_X_API_URL points elsewhere.",
             X_CONNECTION,
         )
-    wh = _optional_connection(WAREHOUSE_CONNECTION)
-    if wh is not None:
+    if "warehouse_connection" in settings:
+        wh = _optional_connection(settings["warehouse_connection"])
+        if wh is None:
+            raise ValueError(f"Connection {settings['warehouse_connection']!r} (warehouse_connection) does not exist")
         env["TWEETPIPE_WAREHOUSE"] = wh.get_uri()
     return env
 
 
-def run_tweetpipe(args: list[str], log) -> dict[str, Any]:
+def run_tweetpipe(args: list[str]) -> dict[str, Any]:
     """Runs `tweetpipe --json ARGS`, streams its output to the task log, returns its JSON summary.
 
     A failing command fails the task with the command's own message; configuration and
@@ -104,7 +114,7 @@ def run_tweetpipe(args: list[str], log) -> dict[str, Any]:
     log.info("Running %s", shlex.join(command))
     proc = subprocess.Popen(
         command,
-        env=tweetpipe_env(log),
+        env=tweetpipe_env(),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from airflow.sdk import DAG, get_current_context, task
+from airflow.sdk import DAG, task
 
 from tweetpipe_common import DEFAULT_ARGS, PROCESSED, run_tweetpipe
 
@@ -26,7 +26,7 @@ with DAG(
 
     @task(execution_timeout=timedelta(hours=1))
     def load() -> dict:
-        summary = run_tweetpipe(["load"], get_current_context()["ti"].log)
+        summary = run_tweetpipe(["load"])
         return {"batches": summary["batches"], "skipped": summary["skipped"]}
 
     load()

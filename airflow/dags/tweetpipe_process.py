@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from airflow.sdk import DAG, get_current_context, task
+from airflow.sdk import DAG, task
 
 from tweetpipe_common import DEFAULT_ARGS, LANDING, PROCESSED, run_tweetpipe
 
@@ -28,7 +28,7 @@ with DAG(
     def process() -> dict:
         from airflow.exceptions import AirflowSkipException
 
-        summary = run_tweetpipe(["process"], get_current_context()["ti"].log)
+        summary = run_tweetpipe(["process"])
         if summary.get("batches", 0) == 0:
             raise AirflowSkipException("nothing new to process; the processed Asset is not updated")
         return {"batches": summary["batches"], "posts_read": summary["posts_read"], "quarantined": summary["quarantined"]}

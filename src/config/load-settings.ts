@@ -240,7 +240,8 @@ function readLakeOptions(env: NodeJS.ProcessEnv, file: FileConfig, lake: string)
 }
 
 const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
-const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w+=,.@/-]+$/;
+// Names may hold `!` (Redshift's managed admin secrets are `redshift!NAMESPACE-admin-…`).
+const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w+=,.@/!-]+$/;
 
 /** Redshift's settings: checked whenever they are set, required when the warehouse is Redshift. */
 function readWarehouseOptions(

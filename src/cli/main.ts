@@ -5,6 +5,7 @@ import { registerCollect } from './commands/collect-command.js';
 import { registerEmulator } from './commands/emulator-command.js';
 import { registerEstimate } from './commands/estimate-command.js';
 import { registerImport } from './commands/import-command.js';
+import { registerInfra } from './commands/infra-command.js';
 import { registerLoad } from './commands/load-command.js';
 import { registerProcess } from './commands/process-command.js';
 import { registerRun } from './commands/run-command.js';
@@ -41,6 +42,7 @@ registerProcess(program);
 registerLoad(program);
 registerStatus(program);
 registerEmulator(program);
+registerInfra(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -21,13 +21,14 @@ export interface TestS3Server {
   stop(): Promise<void>;
 }
 
-export async function startS3Server(): Promise<TestS3Server> {
+/** `moto: true` insists on moto (the infra tests need its IAM, KMS, Secrets Manager and EMR Serverless too). */
+export async function startS3Server(options: { moto?: boolean } = {}): Promise<TestS3Server> {
   const port = await freePort();
-  const custom = process.env.TWEETPIPE_TEST_S3_SERVER;
+  const custom = options.moto ? undefined : process.env.TWEETPIPE_TEST_S3_SERVER;
   const moto = path.join(repoRoot, '.venv', 'bin', 'moto_server');
   if (!custom && !existsSync(moto)) {
     throw new Error(
-      `no S3-compatible server for the tests: ${moto} is missing. Run \`make test-deps\` (installs moto[server] ` +
+      `no ${options.moto ? 'moto server' : 'S3-compatible server'} for the tests: ${moto} is missing. Run \`make test-deps\` (installs moto[server] ` +
         'from PyPI into .venv), or set TWEETPIPE_TEST_S3_SERVER to a command with {port}.',
     );
   }

@@ -6,6 +6,9 @@ STAMP := node_modules/.tweetpipe-installed
 PYTHON ?= python3
 TEST_DEPS := .venv/.tweetpipe-test-deps
 AIRFLOW_DEPS := .venv-airflow/.tweetpipe-airflow
+# The Compose specification's JSON schema, from the compose-go module on the Go module proxy.
+COMPOSE_GO := v2.16.2
+COMPOSE_SCHEMA := .cache/compose-spec-$(COMPOSE_GO).json
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -42,7 +45,24 @@ $(AIRFLOW_DEPS): airflow/requirements.txt
 	.venv-airflow/bin/pip install --quiet --disable-pip-version-check -r airflow/requirements.txt
 	@touch $@
 
-test: init $(TEST_DEPS) $(AIRFLOW_DEPS) ## Run the test suite (starts its own emulator, S3 server and PostgreSQL on loopback)
+$(COMPOSE_SCHEMA):
+	@mkdir -p .cache
+	curl -fsSL --retry 3 -o .cache/compose-go.zip https://proxy.golang.org/github.com/compose-spec/compose-go/v2/@v/$(COMPOSE_GO).zip
+	$(PYTHON) -c "import sys,zipfile; open(sys.argv[2],'wb').write(zipfile.ZipFile(sys.argv[1]).read('github.com/compose-spec/compose-go/v2@$(COMPOSE_GO)/schema/compose-spec.json'))" .cache/compose-go.zip $@
+	@rm -f .cache/compose-go.zip
+
+.env:
+	@node -e "const r=()=>require('crypto').randomBytes(18).toString('hex'); require('fs').writeFileSync('.env', 'MINIO_ROOT_PASSWORD='+r()+'\\nPOSTGRES_PASSWORD='+r()+'\\n', {mode: 0o600})"
+	@echo "wrote .env with fresh passwords (kept out of git)"
+
+compose-up: .env ## Start the local stack (MinIO lake, PostgreSQL warehouse, emulator, Airflow on 127.0.0.1:8080)
+	docker compose up -d --build
+	@echo "Airflow: http://127.0.0.1:8080 (user admin; password: docker compose exec airflow cat /opt/airflow/simple_auth_manager_passwords.json.generated)"
+
+compose-down: ## Stop the local stack (keeps its volumes; add -v by hand to delete them)
+	docker compose down
+
+test: init $(TEST_DEPS) $(AIRFLOW_DEPS) $(COMPOSE_SCHEMA) ## Run the test suite (starts its own emulator, S3 server and PostgreSQL on loopback)
 	node --test --test-concurrency=1 --test-timeout=600000 $$(find dist/src -name '*.test.js' | sort)
 
 lint: $(STAMP) ## Lint and check formatting (Biome)
@@ -61,6 +81,6 @@ bench: init ## Benchmark process and load on 1,000,000 generated posts (not a te
 	node --max-old-space-size=4096 dist/bench/pipeline-bench.js
 
 clean: ## Remove build output and local data
-	rm -rf dist data .tweetpipe-bench .venv .venv-airflow
+	rm -rf dist data .tweetpipe-bench .venv .venv-airflow .cache
 
-.PHONY: help init build run test test-deps airflow-deps lint format check bench clean
+.PHONY: help init build run test test-deps airflow-deps compose-up compose-down lint format check bench clean

@@ -12,6 +12,13 @@ import { registerRun } from './commands/run-command.js';
 import { registerStatus } from './commands/status-command.js';
 import { registerStream } from './commands/stream-command.js';
 
+// `tweetpipe … | head` closes the pipe early: that is the reader's choice, not an error.
+for (const stream of [process.stdout, process.stderr])
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+
 const program = new Command('tweetpipe')
   .description('Collect posts from X API v2 into a lake, process them to Parquet, load a star schema.')
   .option('-c, --config <file>', 'config file (default: ./tweetpipe.config.json when present)')

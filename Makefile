@@ -11,7 +11,7 @@ COMPOSE_GO := v2.16.2
 COMPOSE_SCHEMA := .cache/compose-spec-$(COMPOSE_GO).json
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
 init: $(STAMP) build ## Install dependencies and build (run once; other targets do it for you)
 

@@ -6,6 +6,7 @@ STAMP := node_modules/.tweetpipe-installed
 PYTHON ?= python3
 TEST_DEPS := .venv/.tweetpipe-test-deps
 AIRFLOW_DEPS := .venv-airflow/.tweetpipe-airflow
+SPARK_DEPS := .venv-spark/.tweetpipe-spark
 # The Compose specification's JSON schema, from the compose-go module on the Go module proxy.
 COMPOSE_GO := v2.16.2
 COMPOSE_SCHEMA := .cache/compose-spec-$(COMPOSE_GO).json
@@ -45,6 +46,18 @@ $(AIRFLOW_DEPS): airflow/requirements.txt
 	.venv-airflow/bin/pip install --quiet --disable-pip-version-check -r airflow/requirements.txt
 	@touch $@
 
+spark-deps: $(SPARK_DEPS) ## Install PySpark (and a Java runtime when none is found) for the Spark engine
+
+$(SPARK_DEPS): spark/requirements.txt
+	@if ! java -version >/dev/null 2>&1; then \
+	  echo "Installing a Java runtime from Debian's packages (Spark runs on the JVM)"; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get install -y -q openjdk-17-jre-headless >/dev/null 2>&1 || { $$SUDO apt-get update -q && $$SUDO apt-get install -y -q openjdk-17-jre-headless; }; \
+	fi
+	$(PYTHON) -m venv .venv-spark
+	.venv-spark/bin/pip install --quiet --disable-pip-version-check -r spark/requirements.txt
+	@touch $@
+
 $(COMPOSE_SCHEMA):
 	@mkdir -p .cache
 	curl -fsSL --retry 3 -o .cache/compose-go.zip https://proxy.golang.org/github.com/compose-spec/compose-go/v2/@v/$(COMPOSE_GO).zip
@@ -62,7 +75,7 @@ compose-up: .env ## Start the local stack (MinIO lake, PostgreSQL warehouse, emu
 compose-down: ## Stop the local stack (keeps its volumes; add -v by hand to delete them)
 	docker compose down
 
-test: init $(TEST_DEPS) $(AIRFLOW_DEPS) $(COMPOSE_SCHEMA) ## Run the test suite (starts its own emulator, S3 server and PostgreSQL on loopback)
+test: init $(TEST_DEPS) $(AIRFLOW_DEPS) $(SPARK_DEPS) $(COMPOSE_SCHEMA) ## Run the test suite (starts its own emulator, S3 server and PostgreSQL on loopback)
 	node --test --test-concurrency=1 --test-timeout=600000 $$(find dist/src -name '*.test.js' | sort)
 
 lint: $(STAMP) ## Lint and check formatting (Biome)
@@ -81,6 +94,6 @@ bench: init ## Benchmark process and load on 1,000,000 generated posts (not a te
 	node --max-old-space-size=4096 dist/bench/pipeline-bench.js
 
 clean: ## Remove build output and local data
-	rm -rf dist data .tweetpipe-bench .venv .venv-airflow .cache
+	rm -rf dist data .tweetpipe-bench .venv .venv-airflow .venv-spark .cache
 
-.PHONY: help init build run test test-deps airflow-deps compose-up compose-down lint format check bench clean
+.PHONY: help init build run test test-deps airflow-deps spark-deps compose-up compose-down lint format check bench clean

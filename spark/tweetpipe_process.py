@@ -1,0 +1,490 @@
+"""tweetpipe's Spark engine: landing batches → the processed tables of the data contract.
+
+Run by `tweetpipe process --engine spark` (spark-submit, local mode or EMR Serverless):
+
+    spark-submit tweetpipe_process.py --spec spec.json --out OUT_DIR
+
+`spec.json` lists the batches: {"batches": [{"batch_id": …, "parts": [{"key": …, "path": …,
+"sha256": …}]}]}. Each batch is flattened in one task (the contract's dedupe is per batch, and a
+batch is at most a few hundred MB of JSON), every batch in parallel; the rows become DataFrames
+with explicit schemas and are written as zstd Parquet, one file per created_date, into
+OUT_DIR/<batch_id>/<table>/created_date_part=YYYY-MM-DD/ (the partition value is also kept in the
+`created_date` column inside the file, as Redshift's COPY needs). Quarantine records and the
+batch's reconciliation counts go to OUT_DIR/<batch_id>/quarantine.jsonl and stats.json; tweetpipe
+then moves the files into the lake and commits the processed manifest, exactly as for DuckDB.
+The cleaning rules mirror src/process/flatten-batch.ts and src/process/clean/*.ts line by line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import json
+import re
+import unicodedata
+import zlib
+from datetime import date, datetime, timezone
+from urllib.parse import urlsplit
+
+from pyspark.sql import SparkSession
+from pyspark.sql import functions as F
+from pyspark.sql.types import (
+    BooleanType,
+    DateType,
+    DoubleType,
+    IntegerType,
+    LongType,
+    StringType,
+    StructField,
+    StructType,
+    TimestampNTZType,
+)
+
+MAX_INT64 = 9223372036854775807
+SNOWFLAKE_EPOCH_MS = 1288834974657
+
+# ---- the contract's column kinds and tables (src/schema/tables.ts) ------------------------------
+KIND = {
+    "id": LongType(),
+    "text": StringType(),
+    "int": LongType(),
+    "int32": IntegerType(),
+    "bool": BooleanType(),
+    "ts": TimestampNTZType(),
+    "date": DateType(),
+    "double": DoubleType(),
+}
+TAG = [("tweet_id", "id"), ("tag", "text"), ("tag_normalized", "text"), ("start_index", "int32"), ("end_index", "int32"), ("created_date", "date")]
+TABLES = {
+    "tweets": (True, [
+        ("tweet_id", "id"), ("author_id", "id"), ("conversation_id", "id"), ("in_reply_to_user_id", "id"),
+        ("created_at", "ts"), ("created_date", "date"), ("retrieved_at", "ts"), ("text", "text"),
+        ("text_normalized", "text"), ("lang", "text"), ("source", "text"), ("possibly_sensitive", "bool"),
+        ("reply_settings", "text"), ("is_retweet", "bool"), ("is_reply", "bool"), ("is_quote", "bool"),
+        ("retweeted_tweet_id", "id"), ("quoted_tweet_id", "id"), ("replied_to_tweet_id", "id"),
+        ("retweet_count", "int"), ("reply_count", "int"), ("like_count", "int"), ("quote_count", "int"),
+        ("impression_count", "int"), ("bookmark_count", "int"), ("hashtag_count", "int32"),
+        ("mention_count", "int32"), ("url_count", "int32"), ("media_count", "int32"), ("place_id", "text"),
+        ("latest_version_id", "id"), ("is_edited", "bool"), ("collected_via", "text"), ("batch_id", "text"),
+    ]),
+    "users": (False, [
+        ("user_id", "id"), ("username", "text"), ("name", "text"), ("description", "text"), ("location", "text"),
+        ("url", "text"), ("profile_image_url", "text"), ("created_at", "ts"), ("verified", "bool"),
+        ("verified_type", "text"), ("protected", "bool"), ("followers_count", "int"), ("following_count", "int"),
+        ("tweet_count", "int"), ("listed_count", "int"), ("like_count", "int"), ("retrieved_at", "ts"), ("batch_id", "text"),
+    ]),
+    "tweet_hashtags": (True, TAG),
+    "tweet_cashtags": (True, TAG),
+    "tweet_mentions": (True, [("tweet_id", "id"), ("user_id", "id"), ("username", "text"), ("start_index", "int32"), ("end_index", "int32"), ("created_date", "date")]),
+    "tweet_urls": (True, [("tweet_id", "id"), ("url", "text"), ("expanded_url", "text"), ("display_url", "text"), ("domain", "text"), ("start_index", "int32"), ("end_index", "int32"), ("created_date", "date")]),
+    "tweet_references": (True, [("tweet_id", "id"), ("referenced_tweet_id", "id"), ("reference_type", "text"), ("created_date", "date")]),
+    "media": (False, [
+        ("media_key", "text"), ("type", "text"), ("url", "text"), ("preview_image_url", "text"), ("width", "int32"),
+        ("height", "int32"), ("duration_ms", "int"), ("alt_text", "text"), ("view_count", "int"), ("retrieved_at", "ts"), ("batch_id", "text"),
+    ]),
+    "tweet_media": (True, [("tweet_id", "id"), ("media_key", "text"), ("created_date", "date")]),
+    "places": (False, [
+        ("place_id", "text"), ("full_name", "text"), ("name", "text"), ("country", "text"), ("country_code", "text"),
+        ("place_type", "text"), ("bbox_west", "double"), ("bbox_south", "double"), ("bbox_east", "double"),
+        ("bbox_north", "double"), ("retrieved_at", "ts"), ("batch_id", "text"),
+    ]),
+}
+
+# ---- cleaning rules (src/process/clean/clean-text.ts) -------------------------------------------
+HTML_ENTITY = re.compile(r"&(amp|lt|gt);")
+HTML_CHARS = {"amp": "&", "lt": "<", "gt": ">"}
+C0_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f]")
+# JavaScript's \s (with /u) also counts U+FEFF; Python's does not.
+WS = r"\s\ufeff"
+RT_PREFIX = re.compile(rf"^rt @\w+:[{WS}]*")
+URLS = re.compile(rf"https?://[^{WS}]+")
+MENTIONS = re.compile(r"@\w+")
+SPACES = re.compile(rf"[{WS}]+")
+
+
+def clean_text(raw: str) -> str:
+    text = HTML_ENTITY.sub(lambda m: HTML_CHARS[m.group(1)], raw) if "&" in raw else raw
+    return C0_CONTROLS.sub("", unicodedata.normalize("NFC", text))
+
+
+def normalize_text(text: str) -> str:
+    t = text.lower()
+    t = RT_PREFIX.sub("", t, count=1)
+    t = URLS.sub(" ", t)
+    t = MENTIONS.sub(" ", t)
+    t = SPACES.sub(" ", t)
+    return t.strip(" \t\n\r\x0b\x0c\ufeff\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+
+
+def normalize_tag(tag: str) -> str:
+    return unicodedata.normalize("NFKC", tag).lower()
+
+
+def url_domain(url):
+    if not url:
+        return None
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return None
+    if not host:
+        return None
+    host = host.lower()
+    return (host[4:] if host.startswith("www.") else host) or None
+
+
+def utf16_len(s: str) -> int:
+    return len(s.encode("utf-16-le")) // 2
+
+
+class EntityAnchor:
+    """Re-anchors entities on the cleaned text (src/process/clean/anchor-entities.ts)."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.lower = text.lower()
+        self.used: set[int] = set()
+        self.length = len(text)
+
+    def place(self, surface: str, hint_start, hint_end):
+        needle = unicodedata.normalize("NFC", surface)
+        hint = hint_start if is_number(hint_start) else 0
+        best, best_distance = -1, float("inf")
+        haystacks = [self.text, self.lower] if utf16_len(needle) == utf16_len(needle.lower()) else [self.text]
+        for haystack in haystacks:
+            target = needle if haystack is self.text else needle.lower()
+            at = haystack.find(target)
+            while at >= 0:
+                if at not in self.used:
+                    distance = abs(at - hint)
+                    if distance < best_distance:
+                        best, best_distance = at, distance
+                at = haystack.find(target, at + 1)
+            if best >= 0:
+                break
+        if best >= 0:
+            self.used.add(best)
+            return best, best + len(needle)
+        start = min(max(0, hint), self.length)
+        end = min(max(start, hint_end if is_number(hint_end) else start + len(needle)), self.length)
+        return start, end
+
+
+# ---- JSON value helpers, as in flatten-batch.ts -------------------------------------------------
+def is_number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and v == v and v not in (float("inf"), float("-inf"))
+
+
+def to_id(v):
+    if isinstance(v, str) and re.fullmatch(r"\d{1,19}", v) and int(v) <= MAX_INT64:
+        return v
+    return None
+
+
+def js_json(v) -> str:
+    return json.dumps(v, ensure_ascii=False, separators=(",", ":"))
+
+
+def id_problem(v):
+    if v is None or v == "":
+        return "post without id"
+    return None if to_id(v) is not None else f"id {js_json(v)[:40]} is not a decimal 64-bit integer"
+
+
+def s(v):
+    return v if isinstance(v, str) else None
+
+
+def n(v):
+    return v if is_number(v) else None
+
+
+def b(v):
+    return v if isinstance(v, bool) else None
+
+
+def parse_ms(v):
+    """Date.parse for the ISO 8601 times X and tweetpipe write; None when it does not parse."""
+    if not isinstance(v, str):
+        return None
+    try:
+        d = datetime.fromisoformat(v.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if d.tzinfo is None:
+        d = d.replace(tzinfo=timezone.utc)
+    return int(d.timestamp() * 1000)
+
+
+def iso(ms: int) -> str:
+    return datetime.fromtimestamp(ms / 1000, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}Z"
+
+
+# ---- one batch, as BatchFlattener does it -------------------------------------------------------
+def flatten_batch(batch: dict):
+    batch_id = batch["batch_id"]
+    stats = dict(lines_read=0, lines_quarantined=0, posts_read=0, posts_written=0, posts_quarantined=0,
+                 posts_duplicate=0, users_read=0, users_quarantined=0, partial_errors=0)
+    quarantine = []
+    posts, users, media, places = {}, {}, {}, {}
+
+    def add_post(post, match, ms, at, part, line):
+        stats["posts_read"] += 1
+        problem = id_problem(post.get("id")) if isinstance(post, dict) else "post is not a JSON object"
+        if problem:
+            stats["posts_quarantined"] += 1
+            quarantine.append(dict(reason=problem, part=part, line=line, raw=js_json(post)))
+            return
+        pid = post["id"]
+        seen = posts.get(pid)
+        if seen is None:
+            posts[pid] = dict(post=post, ms=ms, at=at, match=match)
+            return
+        stats["posts_duplicate"] += 1
+        if ms >= seen["ms"]:
+            posts[pid] = dict(post=post, ms=ms, at=at, match=match or seen["match"])
+        else:
+            seen["match"] = seen["match"] or match
+
+    for part in batch["parts"]:
+        key = part["key"]
+        try:
+            with open(part["path"], "rb") as f:
+                raw = f.read()
+        except FileNotFoundError:
+            quarantine.append(dict(reason="part file named in the manifest is missing", part=key, line=0, raw=""))
+            continue
+        sha = hashlib.sha256(raw).hexdigest()
+        if part.get("sha256") and sha != part["sha256"]:
+            quarantine.append(dict(reason=f"checksum mismatch (manifest {part['sha256'][:12]}…, file {sha[:12]}…)", part=key, line=0, raw="", bad_part=True))
+            continue
+        try:
+            text = gzip.decompress(raw).decode("utf-8", errors="replace")
+        except (OSError, EOFError, zlib.error) as error:
+            quarantine.append(dict(reason=f"corrupt gzip: {error}", part=key, line=0, raw="", bad_part=True))
+            continue
+        for line_no, line in enumerate(text.split("\n"), start=1):
+            if line.strip() == "":
+                continue
+            stats["lines_read"] += 1
+            try:
+                wrapper = json.loads(line)
+            except ValueError as error:
+                stats["lines_quarantined"] += 1
+                quarantine.append(dict(reason=f"line is not valid JSON: {error}", part=key, line=line_no, raw=line))
+                continue
+            response = wrapper.get("response") if isinstance(wrapper, dict) else None
+            if not isinstance(response, dict):
+                stats["lines_quarantined"] += 1
+                quarantine.append(dict(reason='line has no "response" object', part=key, line=line_no, raw=line))
+                continue
+            ms = parse_ms(wrapper.get("retrieved_at"))
+            if ms is None:
+                stats["lines_quarantined"] += 1
+                quarantine.append(dict(reason='line has no valid "retrieved_at"', part=key, line=line_no, raw=line))
+                continue
+            at = iso(ms)
+            if isinstance(response.get("errors"), list):
+                stats["partial_errors"] += len(response["errors"])
+            data = response.get("data")
+            data = data if isinstance(data, list) else [data] if isinstance(data, dict) else []
+            includes = response.get("includes") if isinstance(response.get("includes"), dict) else {}
+            for post in data:
+                add_post(post, True, ms, at, key, line_no)
+            for post in includes.get("tweets") if isinstance(includes.get("tweets"), list) else []:
+                add_post(post, False, ms, at, key, line_no)
+            for user in includes.get("users") if isinstance(includes.get("users"), list) else []:
+                stats["users_read"] += 1
+                uid = to_id(user.get("id") if isinstance(user, dict) else None)
+                if uid is None:
+                    stats["users_quarantined"] += 1
+                    problem = id_problem(user.get("id") if isinstance(user, dict) else None)
+                    quarantine.append(dict(reason=f"user {problem.replace('post', 'user', 1)}", part=key, line=line_no, raw=js_json(user)))
+                    continue
+                seen = users.get(uid)
+                if seen is None or ms >= seen["ms"]:
+                    users[uid] = dict(user=user, ms=ms, at=at)
+            for m in includes.get("media") if isinstance(includes.get("media"), list) else []:
+                if isinstance(m, dict) and isinstance(m.get("media_key"), str):
+                    media[m["media_key"]] = dict(media=m, at=at)
+            for p in includes.get("places") if isinstance(includes.get("places"), list) else []:
+                if isinstance(p, dict) and isinstance(p.get("id"), str):
+                    places[p["id"]] = dict(place=p, at=at)
+
+    rows = {t: [] for t in TABLES}
+    for pid, c in posts.items():
+        flatten_post(rows, pid, c, batch_id)
+    stats["posts_written"] = len(rows["tweets"])
+    for uid, u in users.items():
+        user, m = u["user"], u["user"].get("public_metrics") if isinstance(u["user"].get("public_metrics"), dict) else {}
+        desc = s(user.get("description"))
+        rows["users"].append([uid, s(user.get("username")), s(user.get("name")), None if desc is None else clean_text(desc),
+                              s(user.get("location")), s(user.get("url")), s(user.get("profile_image_url")),
+                              iso_or_none(user.get("created_at")), b(user.get("verified")), s(user.get("verified_type")),
+                              b(user.get("protected")), n(m.get("followers_count")), n(m.get("following_count")),
+                              n(m.get("tweet_count")), n(m.get("listed_count")), n(m.get("like_count")), u["at"], batch_id])
+    for key, v in media.items():
+        m = v["media"]
+        pm = m.get("public_metrics") if isinstance(m.get("public_metrics"), dict) else {}
+        rows["media"].append([key, s(m.get("type")), s(m.get("url")), s(m.get("preview_image_url")), n(m.get("width")),
+                              n(m.get("height")), n(m.get("duration_ms")), s(m.get("alt_text")), n(pm.get("view_count")), v["at"], batch_id])
+    for pid, v in places.items():
+        p = v["place"]
+        geo = p.get("geo") if isinstance(p.get("geo"), dict) else {}
+        bbox = geo.get("bbox") if isinstance(geo.get("bbox"), list) else []
+        bb = [n(bbox[i]) if i < len(bbox) else None for i in range(4)]
+        rows["places"].append([pid, s(p.get("full_name")), s(p.get("name")), s(p.get("country")), s(p.get("country_code")),
+                               s(p.get("place_type")), *bb, v["at"], batch_id])
+    return rows, stats, quarantine
+
+
+def iso_or_none(v):
+    ms = parse_ms(v)
+    return None if ms is None else iso(ms)
+
+
+def flatten_post(rows, pid, c, batch_id):
+    p = c["post"]
+    created_ms = parse_ms(p.get("created_at"))
+    created_at = iso(created_ms if created_ms is not None else (int(pid) >> 22) + SNOWFLAKE_EPOCH_MS)
+    created_date = created_at[:10]
+    note = p.get("note_tweet") if isinstance(p.get("note_tweet"), dict) and isinstance(p["note_tweet"].get("text"), str) else None
+    text = clean_text(note["text"] if note else (s(p.get("text")) or ""))
+    entities = (note.get("entities") if note else p.get("entities")) or {}
+    if not isinstance(entities, dict):
+        entities = {}
+    refs = p.get("referenced_tweets") if isinstance(p.get("referenced_tweets"), list) else []
+
+    def ref_of(kind):
+        for r in refs:
+            if isinstance(r, dict) and r.get("type") == kind:
+                return to_id(r.get("id"))
+        return None
+
+    m = p.get("public_metrics") if isinstance(p.get("public_metrics"), dict) else {}
+    history = p.get("edit_history_tweet_ids") if isinstance(p.get("edit_history_tweet_ids"), list) else []
+    att = p.get("attachments") if isinstance(p.get("attachments"), dict) else {}
+    media_keys = att.get("media_keys") if isinstance(att.get("media_keys"), list) else []
+    anchor = EntityAnchor(text)
+
+    def entity_list(name, field):
+        items = entities.get(name) if isinstance(entities.get(name), list) else []
+        items = [e for e in items if isinstance(e, dict) and isinstance(e.get(field), str)]
+        return sorted(items, key=lambda e: e["start"] if is_number(e.get("start")) else 0)
+
+    hashtags = entity_list("hashtags", "tag")
+    for h in hashtags:
+        st, en = anchor.place("#" + h["tag"], h.get("start"), h.get("end"))
+        rows["tweet_hashtags"].append([pid, h["tag"], normalize_tag(h["tag"]), st, en, created_date])
+    for h in entity_list("cashtags", "tag"):
+        st, en = anchor.place("$" + h["tag"], h.get("start"), h.get("end"))
+        rows["tweet_cashtags"].append([pid, h["tag"], normalize_tag(h["tag"]), st, en, created_date])
+    mentions = entity_list("mentions", "username")
+    for x in mentions:
+        st, en = anchor.place("@" + x["username"], x.get("start"), x.get("end"))
+        rows["tweet_mentions"].append([pid, to_id(x.get("id")), x["username"], st, en, created_date])
+    urls = entity_list("urls", "url")
+    for u in urls:
+        st, en = anchor.place(u["url"], u.get("start"), u.get("end"))
+        expanded = s(u.get("expanded_url"))
+        rows["tweet_urls"].append([pid, u["url"], expanded, s(u.get("display_url")), url_domain(expanded or u["url"]), st, en, created_date])
+    for r in refs:
+        ref_id = to_id(r.get("id")) if isinstance(r, dict) else None
+        if ref_id and isinstance(r.get("type"), str):
+            rows["tweet_references"].append([pid, ref_id, r["type"], created_date])
+    for key in media_keys:
+        if isinstance(key, str):
+            rows["tweet_media"].append([pid, key, created_date])
+    lang = s(p.get("lang"))
+    kinds = [r.get("type") for r in refs if isinstance(r, dict)]
+    geo = p.get("geo") if isinstance(p.get("geo"), dict) else {}
+    rows["tweets"].append([
+        pid, to_id(p.get("author_id")), to_id(p.get("conversation_id")), to_id(p.get("in_reply_to_user_id")),
+        created_at, created_date, c["at"], text, normalize_text(text), None if lang == "und" else lang,
+        s(p.get("source")), b(p.get("possibly_sensitive")), s(p.get("reply_settings")),
+        "retweeted" in kinds, "replied_to" in kinds, "quoted" in kinds,
+        ref_of("retweeted"), ref_of("quoted"), ref_of("replied_to"),
+        n(m.get("retweet_count")), n(m.get("reply_count")), n(m.get("like_count")), n(m.get("quote_count")),
+        n(m.get("impression_count")), n(m.get("bookmark_count")),
+        len(hashtags), len(mentions), len(urls), len(media_keys), s(geo.get("place_id")),
+        to_id(history[-1] if history else None) or pid, len(history) > 1,
+        "match" if c["match"] else "reference", batch_id,
+    ])
+
+
+# ---- typing the rows for the schemas ------------------------------------------------------------
+def typed(value, kind):
+    if value is None:
+        return None
+    if kind == "id":
+        return int(value)
+    if kind in ("int", "int32"):
+        return int(round(value))
+    if kind == "double":
+        return float(value)
+    if kind == "ts":
+        return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%fZ")
+    if kind == "date":
+        return date.fromisoformat(value[:10])
+    return value
+
+
+def batch_records(batch):
+    """Everything one batch produces, as (kind, batch_id, table, row) records for the DataFrames."""
+    rows, stats, quarantine = flatten_batch(batch)
+    bid = batch["batch_id"]
+    if stats["posts_read"] != stats["posts_written"] + stats["posts_quarantined"] + stats["posts_duplicate"]:
+        raise RuntimeError(f"batch {bid}: reconciliation failed ({json.dumps(stats)})")
+    for table, (_, columns) in TABLES.items():
+        for row in rows[table]:
+            yield ("row", bid, table, tuple(typed(v, k) for v, (_, k) in zip(row, columns)))
+    yield ("stats", bid, "", (json.dumps({"stats": stats, "rows": {t: len(rows[t]) for t in TABLES}}),))
+    for q in quarantine:
+        yield ("quarantine", bid, "", (json.dumps(q, ensure_ascii=False),))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--spec", required=True, help="JSON file listing the batches and their part files")
+    parser.add_argument("--out", required=True, help="output folder (local path or s3a:// URI)")
+    args = parser.parse_args()
+    spark = (
+        SparkSession.builder.appName("tweetpipe-process")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.parquet.compression.codec", "zstd")
+        .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
+        .getOrCreate()
+    )
+    with open(args.spec, encoding="utf-8") as f:
+        batches = json.load(f)["batches"]
+    sc = spark.sparkContext
+    records = sc.parallelize(batches, max(1, len(batches))).flatMap(batch_records).cache()
+    counts = []
+    for table, (partitioned, columns) in TABLES.items():
+        schema = StructType([StructField(c, KIND[k], True) for c, k in columns])
+        for batch in batches:
+            bid = batch["batch_id"]
+            rows = records.filter(lambda r, t=table, b=bid: r[0] == "row" and r[2] == t and r[1] == b).map(lambda r: r[3])
+            df = spark.createDataFrame(rows, schema)
+            target = f"{args.out}/{bid}/{table}"
+            if partitioned:
+                # One file per created_date (the value stays in the file; the folder name is only for the move).
+                out = df.withColumn("created_date_part", F.col("created_date")).repartition("created_date_part")
+                out.write.mode("overwrite").partitionBy("created_date_part").parquet(target)
+                for r in df.groupBy("created_date").count().toLocalIterator():
+                    counts.append(json.dumps({"batch_id": bid, "table": table, "created_date": r["created_date"].isoformat(), "rows": r["count"]}))
+            else:
+                df.coalesce(1).write.mode("overwrite").parquet(target)
+                counts.append(json.dumps({"batch_id": bid, "table": table, "created_date": None, "rows": df.count()}))
+            # (the per-date counts are a handful of rows per table: the only data brought to the driver)
+    side = StructType([StructField("batch_id", StringType()), StructField("kind", StringType()), StructField("json", StringType())])
+    extra = spark.createDataFrame(records.filter(lambda r: r[0] != "row").map(lambda r: (r[1], r[0], r[3][0])), side)
+    extra.coalesce(1).write.mode("overwrite").json(f"{args.out}/_sidecar")
+    with open(f"{args.out}/_counts.jsonl", "w", encoding="utf-8") as f:
+        f.write("\n".join(counts) + "\n")
+    spark.stop()
+
+
+if __name__ == "__main__":
+    main()

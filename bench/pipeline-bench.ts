@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -41,15 +41,24 @@ async function floor(files: string[]): Promise<{ seconds: number; posts: number 
 type StageOutput = { seconds: number; summary: Record<string, any>; maxRssMiB: number };
 
 function stage(name: string, lakeUri: string, warehouse: string): StageOutput {
-  const out = execFileSync(
+  // GNU time reports the peak RSS of the whole process tree's largest member (Spark's JVM and
+  // Python workers are children of the stage runner); Node's own figure covers the runner.
+  const gnuTime = existsSync('/usr/bin/time');
+  const node = [
     process.execPath,
-    ['--max-old-space-size=4096', path.join(here, 'stage-runner.js'), name, lakeUri, warehouse],
-    {
-      encoding: 'utf8',
-      maxBuffer: 1 << 26,
-    },
-  );
-  return JSON.parse(out.trim().split('\n').pop()!) as StageOutput;
+    '--max-old-space-size=4096',
+    path.join(here, 'stage-runner.js'),
+    name,
+    lakeUri,
+    warehouse,
+  ];
+  const [cmd, ...args] = gnuTime ? ['/usr/bin/time', '-f', 'TWEETPIPE_MAXRSS_KB=%M', ...node] : node;
+  const r = spawnSync(cmd!, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (r.status !== 0) throw new Error(`${name} failed (exit ${r.status}):\n${r.stderr.slice(-3000)}`);
+  const result = JSON.parse(r.stdout.trim().split('\n').pop()!) as StageOutput;
+  const tree = /TWEETPIPE_MAXRSS_KB=(\d+)/.exec(r.stderr)?.[1];
+  if (tree) result.maxRssMiB = Math.max(result.maxRssMiB, Number(tree) / 1024);
+  return result;
 }
 
 console.log(
@@ -85,6 +94,20 @@ console.log(
   `process  ${p.seconds.toFixed(1)} s, ${fmt(f.posts / p.seconds)} posts/s (${fmt(tables)} rows in 10 tables), ` +
     `peak RSS ${fmt(p.maxRssMiB)} MiB; process / floor = ${(p.seconds / f.seconds).toFixed(2)}x`,
 );
+// The Spark engine on the same landing zone (issue 6: DuckDB should be at least 10x faster on one machine).
+let sparkLine = 'Spark not installed here (make spark-deps): skipped';
+let sparkRatio = 0;
+if (existsSync(path.join(here, '../../.venv-spark/bin/spark-submit')) || process.env.TWEETPIPE_SPARK_SUBMIT) {
+  const sparkRun = path.join(work, 'run-spark');
+  rmSync(sparkRun, { recursive: true, force: true });
+  mkdirSync(sparkRun, { recursive: true });
+  execFileSync('cp', ['-r', path.join(source, 'landing'), path.join(sparkRun, 'landing')]);
+  const sp = stage('process-spark', pathToFileURL(sparkRun).href, warehouse);
+  sparkRatio = sp.seconds / p.seconds;
+  sparkLine = `${sp.seconds.toFixed(1)} s, ${fmt(f.posts / sp.seconds)} posts/s, peak RSS ${fmt(sp.maxRssMiB)} MiB (JVM and Python workers); Spark / DuckDB = ${sparkRatio.toFixed(1)}x`;
+  rmSync(sparkRun, { recursive: true, force: true });
+}
+console.log(`spark    ${sparkLine}`);
 const l = stage('load', lakeUri, warehouse);
 const loaded = Object.values(l.summary.rows as Record<string, number>).reduce((a, b) => a + b, 0);
 console.log(
@@ -109,5 +132,6 @@ try {
 console.log(`load     ${pgLine}`);
 console.log(
   `targets  process ≤ 2x floor: ${p.seconds / f.seconds <= 2 ? 'met' : 'NOT met'}; peak RSS < 2 GiB: ${Math.max(p.maxRssMiB, l.maxRssMiB) < 2048 ? 'met' : 'NOT met'}; load ≥ 500,000 rows/s: ${loaded / l.seconds >= 500_000 ? 'met' : 'NOT met'}; ` +
-    `PostgreSQL ≥ 100,000 rows/s: ${pgRate === 0 ? 'not measured' : pgRate >= 100_000 ? 'met' : 'NOT met'}`,
+    `PostgreSQL ≥ 100,000 rows/s: ${pgRate === 0 ? 'not measured' : pgRate >= 100_000 ? 'met' : 'NOT met'}; ` +
+    `DuckDB ≥ 10x faster than Spark: ${sparkRatio === 0 ? 'not measured' : sparkRatio >= 10 ? 'met' : 'NOT met'}`,
 );

@@ -8,6 +8,13 @@ const [stage, lakeUri, warehouse] = process.argv.slice(2) as [string, string, st
 const settings = { lake: lakeUri, warehouse } as Settings;
 const lake = new LocalLake(lakeUri);
 const started = performance.now();
-const summary = stage === 'process' ? await processPending(settings, lake) : await load(settings, lake);
+const summary =
+  stage === 'process'
+    ? await processPending(settings, lake)
+    : stage === 'process-spark'
+      ? await processPending(settings, lake, {
+          engine: new (await import('../src/process/spark/spark-engine.js')).SparkEngine(),
+        })
+      : await load(settings, lake);
 const seconds = (performance.now() - started) / 1000;
 console.log(JSON.stringify({ seconds, summary, maxRssMiB: process.resourceUsage().maxRSS / 1024 }));

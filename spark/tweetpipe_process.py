@@ -222,7 +222,8 @@ def iso(ms: int) -> str:
 
 
 # ---- one batch, as BatchFlattener does it -------------------------------------------------------
-def flatten_batch(batch: dict):
+def flatten_batch(batch: dict, contents: dict):
+    """`contents` maps each part's path to its bytes (read by Spark: local files or object storage)."""
     batch_id = batch["batch_id"]
     stats = dict(lines_read=0, lines_quarantined=0, posts_read=0, posts_written=0, posts_quarantined=0,
                  posts_duplicate=0, users_read=0, users_quarantined=0, partial_errors=0)
@@ -249,10 +250,8 @@ def flatten_batch(batch: dict):
 
     for part in batch["parts"]:
         key = part["key"]
-        try:
-            with open(part["path"], "rb") as f:
-                raw = f.read()
-        except FileNotFoundError:
+        raw = contents.get(normalize_path(part["path"])) if not part.get("missing") else None
+        if raw is None:
             quarantine.append(dict(reason="part file named in the manifest is missing", part=key, line=0, raw=""))
             continue
         sha = hashlib.sha256(raw).hexdigest()
@@ -430,9 +429,15 @@ def typed(value, kind):
     return value
 
 
-def batch_records(batch):
+def normalize_path(p: str) -> str:
+    """Hadoop names local files `file:/x`; the spec names them `/x`."""
+    return re.sub(r"^file:(//)?(?=/)", "", p)
+
+
+def batch_records(item):
     """Everything one batch produces, as (kind, batch_id, table, row) records for the DataFrames."""
-    rows, stats, quarantine = flatten_batch(batch)
+    batch, files = item
+    rows, stats, quarantine = flatten_batch(batch, {normalize_path(p): bytes(b) for p, b in files})
     bid = batch["batch_id"]
     if stats["posts_read"] != stats["posts_written"] + stats["posts_quarantined"] + stats["posts_duplicate"]:
         raise RuntimeError(f"batch {bid}: reconciliation failed ({json.dumps(stats)})")
@@ -459,7 +464,20 @@ def main() -> None:
     with open(args.spec, encoding="utf-8") as f:
         batches = json.load(f)["batches"]
     sc = spark.sparkContext
-    records = sc.parallelize(batches, max(1, len(batches))).flatMap(batch_records).cache()
+    # Spark reads the part files (local paths or s3:// on EMR), then each batch's parts meet in one task.
+    owner = {normalize_path(p["path"]): b["batch_id"] for b in batches for p in b["parts"] if not p.get("missing")}
+    by_id = {b["batch_id"]: b for b in batches}
+    slices = max(1, len(batches))
+    if owner:
+        files = (
+            sc.binaryFiles(",".join(owner), minPartitions=slices)
+            .map(lambda pb, o=owner: (o[normalize_path(pb[0])], (normalize_path(pb[0]), pb[1])))
+            .groupByKey(numPartitions=slices)
+        )
+    else:
+        files = sc.parallelize([], slices)
+    per_batch = sc.parallelize([(bid, None) for bid in by_id], slices).leftOuterJoin(files, numPartitions=slices)
+    records = per_batch.map(lambda kv, b=by_id: (b[kv[0]], list(kv[1][1] or []))).flatMap(batch_records).cache()
     counts = []
     for table, (partitioned, columns) in TABLES.items():
         schema = StructType([StructField(c, KIND[k], True) for c, k in columns])
@@ -481,8 +499,7 @@ def main() -> None:
     side = StructType([StructField("batch_id", StringType()), StructField("kind", StringType()), StructField("json", StringType())])
     extra = spark.createDataFrame(records.filter(lambda r: r[0] != "row").map(lambda r: (r[1], r[0], r[3][0])), side)
     extra.coalesce(1).write.mode("overwrite").json(f"{args.out}/_sidecar")
-    with open(f"{args.out}/_counts.jsonl", "w", encoding="utf-8") as f:
-        f.write("\n".join(counts) + "\n")
+    spark.createDataFrame([(c,) for c in counts], "value string").coalesce(1).write.mode("overwrite").text(f"{args.out}/_counts")
     spark.stop()
 
 

@@ -68,15 +68,14 @@ export class SparkEngine implements Engine {
       for (const b of batches) {
         const parts = [];
         for (const part of b.manifest.parts) {
-          let local: string | null = null;
           try {
             const copy = await lake.localCopy(part.key);
             copies.push(copy);
-            local = copy.path;
+            parts.push({ key: part.key, path: copy.path, sha256: part.sha256 });
           } catch {
-            local = path.join(scratch.path, 'missing', part.key); // reported as missing by the job
+            // The job quarantines it as missing, as the DuckDB engine does.
+            parts.push({ key: part.key, path: part.key, sha256: part.sha256, missing: true });
           }
-          parts.push({ key: part.key, path: local, sha256: part.sha256 });
         }
         spec.batches.push({ batch_id: b.manifest.batch_id, parts });
       }
@@ -86,13 +85,11 @@ export class SparkEngine implements Engine {
       progress.update(`process: Spark job on ${batches.length} batch(es)`);
       await this.#submitJob(['--spec', specFile, '--out', out]);
       const side = await readSidecar(out);
-      const counts = (await readFile(path.join(out, '_counts.jsonl'), 'utf8'))
-        .split('\n')
-        .filter(Boolean)
-        .map(
-          (l) =>
-            JSON.parse(l) as { batch_id: string; table: string; created_date: string | null; rows: number },
-        );
+      const counts: { batch_id: string; table: string; created_date: string | null; rows: number }[] = [];
+      for (const f of await readdir(path.join(out, '_counts')))
+        if (f.endsWith('.txt'))
+          for (const l of (await readFile(path.join(out, '_counts', f), 'utf8')).split('\n').filter(Boolean))
+            counts.push(JSON.parse(l));
       const manifests: ProcessedManifest[] = [];
       for (const b of batches) {
         const batchId = b.manifest.batch_id;

@@ -111,6 +111,8 @@ describe('Spark engine parity with DuckDB (same landing batches, same tables and
         JSON.stringify({ data: [{ id: '2123747899645166211', text: 'dup, later', created_at: NOW }] }),
       ),
     ]);
+    const gone = await writeLandingPart(lake, where, 3, [landingLine(meta, '{"data":[]}')]);
+    await lake.delete(gone.key);
     await commitLandingBatch(lake, {
       batch_id: where.batchId,
       source: where.source,
@@ -119,7 +121,7 @@ describe('Spark engine parity with DuckDB (same landing batches, same tables and
       query: 'x',
       created_at: NOW,
       committed_at: NOW,
-      parts: [good, broken, mixed],
+      parts: [good, broken, mixed, gone],
       pages: 3,
       posts: 5,
       partial_errors: 0,

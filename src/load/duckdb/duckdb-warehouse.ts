@@ -2,12 +2,12 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { FatalError } from '../../core/errors.js';
+import { quoteString as lit } from '../../core/sql-quote.js';
 import type { ProcessedManifest } from '../../process/processed-manifest.js';
 import { mergeSql, starSchemaDdl } from '../sql/star-ddl.js';
 import { STAR_TABLES } from '../star-schema.js';
 import type { LoadResult, Warehouse } from '../warehouse.js';
 
-const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const MIGRATIONS: ((conn: DuckDBConnection) => Promise<void>)[] = [
   async (conn) => {
     for (const ddl of starSchemaDdl({ primaryKeys: true })) await conn.run(ddl);

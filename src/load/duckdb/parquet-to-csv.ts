@@ -1,6 +1,5 @@
 import { DuckDBInstance } from '@duckdb/node-api';
-
-const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
+import { quoteString as lit } from '../../core/sql-quote.js';
 
 /**
  * Writes `SELECT select FROM` the Parquet `files` as headerless CSV at `out`, the format

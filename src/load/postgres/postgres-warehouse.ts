@@ -7,14 +7,12 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { AuthError, ConfigError, FatalError, RetryableError } from '../../core/errors.js';
 import { redactUri } from '../../core/redact-uri.js';
+import { quoteString as lit, quoteIdent as q } from '../../core/sql-quote.js';
 import type { ProcessedManifest } from '../../process/processed-manifest.js';
 import { parquetToCsv } from '../duckdb/parquet-to-csv.js';
 import { mergeSql, starSchemaDdl } from '../sql/star-ddl.js';
 import { STAR_TABLES, type StarTable } from '../star-schema.js';
 import type { LoadResult, Warehouse } from '../warehouse.js';
-
-const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
-const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
 const MIGRATIONS: ((client: pg.PoolClient | pg.Client) => Promise<void>)[] = [
   async (client) => {

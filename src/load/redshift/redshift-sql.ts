@@ -1,3 +1,4 @@
+import { quoteString as lit, quoteIdent as q } from '../../core/sql-quote.js';
 import { type ColumnKind, sqlType, TABLES } from '../../schema/tables.js';
 import { DIM_DATE_COLUMNS, STAR_TABLES, type StarTable } from '../star-schema.js';
 
@@ -16,8 +17,7 @@ import { DIM_DATE_COLUMNS, STAR_TABLES, type StarTable } from '../star-schema.js
  * - `VARCHAR(n)` counts bytes, and a bare `VARCHAR` is only 256 of them.
  */
 
-const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
-export const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
+export { lit };
 
 /** Longest VARCHAR Redshift allows (bytes of UTF-8). */
 export const MAX_VARCHAR = 65535;

@@ -1,18 +1,13 @@
+import { quoteIdent } from '../../core/sql-quote.js';
 import { type ColumnKind, sqlType, type TableSpec } from '../../schema/tables.js';
+
+export { quoteIdent, quoteString } from '../../core/sql-quote.js';
 
 /** How a column is staged from JavaScript values before it is cast to its real type. */
 export function stagingType(kind: ColumnKind): string {
   if (kind === 'int' || kind === 'int32' || kind === 'double') return 'DOUBLE';
   if (kind === 'bool') return 'BOOLEAN';
   return 'VARCHAR';
-}
-
-export function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
-export function quoteString(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
 }
 
 /** The SELECT list that casts staged values to the contract's types. */

@@ -8,7 +8,7 @@ import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { landingLine } from './landing-line.js';
 import { commitLandingBatch, writeLandingPart } from './landing-writer.js';
 import { SEARCH_FIELDS } from './search-params.js';
-import type { XClient } from './x-client.js';
+import { describeNetworkError, type XClient } from './x-client.js';
 
 export const STREAM_PATH = '/2/tweets/search/stream';
 const SOURCE = 'stream';
@@ -172,7 +172,7 @@ export async function collectStream(
             signal: conn.signal,
           });
         } catch (error) {
-          throw stop.signal.aborted ? error : new Disconnect('network', describe(error));
+          throw stop.signal.aborted ? error : new Disconnect('network', describeNetworkError(error));
         }
         if (response.status === 401)
           throw new AuthError('X API answered 401 Unauthorized to the stream: check X_BEARER_TOKEN.');
@@ -212,7 +212,9 @@ export async function collectStream(
               ? error
               : new Disconnect(
                   'network',
-                  conn.signal.reason instanceof Disconnect ? conn.signal.reason.message : describe(error),
+                  conn.signal.reason instanceof Disconnect
+                    ? conn.signal.reason.message
+                    : describeNetworkError(error),
                 );
           }
           if (chunk.done) throw new Disconnect('network', 'the server closed the stream');
@@ -303,9 +305,4 @@ export async function collectStream(
     progress.update(`stream: ${result.messages} messages, ${open.lines.length} in the open batch`);
     if (open.lines.length >= batchMessages) await commitSafely();
   }
-}
-
-function describe(error: unknown): string {
-  const e = error as { name?: string; message?: string; cause?: { code?: string } };
-  return e.cause?.code ?? e.message ?? e.name ?? String(error);
 }

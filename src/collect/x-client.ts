@@ -133,7 +133,7 @@ export class XClient {
         this.#lastRequest.set(endpoint, Date.now());
       } catch (error) {
         this.#lastRequest.set(endpoint, Date.now());
-        failures = await this.#backoff(failures, `network error (${describe(error)})`);
+        failures = await this.#backoff(failures, `network error (${describeNetworkError(error)})`);
         continue;
       }
       this.#remember(endpoint, response.headers);
@@ -261,7 +261,8 @@ function problemText(problem: Record<string, unknown>): string {
   return first ?? String(problem.detail ?? problem.title ?? 'unknown error');
 }
 
-function describe(error: unknown): string {
+/** A network error in a few words: the system's code (ECONNRESET, UND_ERR_SOCKET…) when there is one. */
+export function describeNetworkError(error: unknown): string {
   const e = error as { name?: string; message?: string; cause?: { code?: string } };
   return e.cause?.code ?? e.name ?? e.message ?? String(error);
 }

@@ -31,7 +31,7 @@ const EDIT_MARK = 1 << 21;
  */
 export class Corpus {
   readonly #users = new Map<number, CorpusUser>();
-  #usersById: Map<string, CorpusUser> | undefined;
+  #usersIndex: { byId: Map<string, CorpusUser>; byName: Map<string, CorpusUser> } | undefined;
   readonly #posts = new Map<number, CorpusPost>();
   readonly #places: CorpusPlace[];
 
@@ -57,19 +57,24 @@ export class Corpus {
   }
 
   userById(id: string): CorpusUser | undefined {
-    if (!this.#usersById) {
-      this.#usersById = new Map();
-      for (let i = 0; i < USER_COUNT; i++) this.#usersById.set(this.user(i).id, this.user(i));
-    }
-    return this.#usersById.get(id);
+    return this.#userIndex().byId.get(id);
   }
 
   /** The account with this username (case-insensitive), or undefined. */
   userByName(username: string): CorpusUser | undefined {
-    const wanted = username.toLowerCase();
-    for (let i = 0; i < USER_COUNT; i++)
-      if (this.user(i).username.toLowerCase() === wanted) return this.user(i);
-    return undefined;
+    return this.#userIndex().byName.get(username.toLowerCase());
+  }
+
+  #userIndex(): { byId: Map<string, CorpusUser>; byName: Map<string, CorpusUser> } {
+    if (!this.#usersIndex) {
+      this.#usersIndex = { byId: new Map(), byName: new Map() };
+      for (let i = 0; i < USER_COUNT; i++) {
+        const u = this.user(i);
+        this.#usersIndex.byId.set(u.id, u);
+        this.#usersIndex.byName.set(u.username.toLowerCase(), u);
+      }
+    }
+    return this.#usersIndex;
   }
 
   places(): readonly CorpusPlace[] {

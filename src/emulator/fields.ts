@@ -101,6 +101,16 @@ export const EXPANSIONS = [
   'referenced_tweets.id.author_id',
 ];
 
+/** The parameters that choose fields and expansions, accepted by every post endpoint. */
+export const FIELD_PARAMS = [
+  'expansions',
+  'tweet.fields',
+  'user.fields',
+  'media.fields',
+  'place.fields',
+  'poll.fields',
+] as const;
+
 /** What a request asked to see: the `*.fields` and `expansions` parameters, validated. */
 export interface FieldSelection {
   tweet: Set<string>;

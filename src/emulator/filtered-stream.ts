@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Corpus } from './corpus.js';
 import type { CorpusPost } from './corpus-types.js';
-import { readFieldSelection } from './fields.js';
+import { FIELD_PARAMS, readFieldSelection } from './fields.js';
 import { invalidRequest, type Problem } from './problems.js';
 import { matchesQuery } from './query-match.js';
 import { renderPosts } from './render.js';
@@ -26,15 +26,7 @@ export interface StreamFault {
   stallAfter?: number;
 }
 
-const PARAMS = [
-  'backfill_minutes',
-  'expansions',
-  'tweet.fields',
-  'user.fields',
-  'media.fields',
-  'place.fields',
-  'poll.fields',
-];
+const PARAMS = ['backfill_minutes', ...FIELD_PARAMS];
 
 /**
  * `GET /2/tweets/search/stream`: one long-lived response; each post created after the connection

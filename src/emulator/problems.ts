@@ -54,12 +54,17 @@ export function serverError(status: number): Problem {
   };
 }
 
-export function resourceNotFound(id: string, parameter: string): Record<string, unknown> {
+/** A `resource-not-found` partial error, as X reports a missing post or user beside `data`. */
+export function resourceNotFound(
+  id: string,
+  parameter: string,
+  kind: 'tweet' | 'user' = 'tweet',
+): Record<string, unknown> {
   return {
     value: id,
-    detail: `Could not find tweet with ${parameter}: [${id}].`,
+    detail: `Could not find ${kind} with ${parameter}: [${id}].`,
     title: 'Not Found Error',
-    resource_type: 'tweet',
+    resource_type: kind,
     parameter,
     resource_id: id,
     type: 'https://api.twitter.com/2/problems/resource-not-found',

@@ -1,7 +1,7 @@
 import { SNOWFLAKE_EPOCH_MS } from '../core/snowflake.js';
 import type { Corpus } from './corpus.js';
 import type { CorpusPost } from './corpus-types.js';
-import { readFieldSelection } from './fields.js';
+import { FIELD_PARAMS, readFieldSelection } from './fields.js';
 import { invalidRequest, type Problem } from './problems.js';
 import { matchesQuery } from './query-match.js';
 import { parseQuery, type QueryNode, QuerySyntaxError } from './query-parser.js';
@@ -22,14 +22,6 @@ export const ARCHIVE_START_MS = Date.parse('2006-03-21T00:00:01Z');
 const CORPUS_START_MS = Number(SNOWFLAKE_EPOCH_MS) + 60_000;
 const ARCHIVE_DEFAULT_SPAN_MS = 30 * 24 * 3600 * 1000;
 
-const FIELD_PARAMS = [
-  'expansions',
-  'tweet.fields',
-  'user.fields',
-  'media.fields',
-  'place.fields',
-  'poll.fields',
-];
 const PARAMS = [
   'query',
   'start_time',

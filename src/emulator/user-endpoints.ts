@@ -1,6 +1,6 @@
 import type { CorpusPost, CorpusUser } from './corpus-types.js';
-import { readFieldSelection, USER_FIELDS } from './fields.js';
-import { invalidRequest } from './problems.js';
+import { FIELD_PARAMS, readFieldSelection, USER_FIELDS } from './fields.js';
+import { invalidRequest, resourceNotFound } from './problems.js';
 import { renderPosts, renderUser } from './render.js';
 import { checkParams, isProblem, readMaxResults, readWindow } from './request-window.js';
 import { pageOf, type SearchContext, type SearchResult, scanWindow } from './search-posts.js';
@@ -9,26 +9,6 @@ import { pageOf, type SearchContext, type SearchResult, scanWindow } from './sea
 export const TIMELINE_HORIZON = 3200;
 /** How far back the emulator looks for a user's posts (its corpus is synthetic and endless). */
 const TIMELINE_SCAN_MS = 30 * 86_400_000;
-const FIELD_PARAMS = [
-  'expansions',
-  'tweet.fields',
-  'user.fields',
-  'media.fields',
-  'place.fields',
-  'poll.fields',
-];
-
-function notFound(kind: 'user' | 'tweet', value: string, parameter: string): Record<string, unknown> {
-  return {
-    value,
-    detail: `Could not find ${kind} with ${parameter}: [${value}].`,
-    title: 'Not Found Error',
-    resource_type: kind,
-    parameter,
-    resource_id: value,
-    type: 'https://api.twitter.com/2/problems/resource-not-found',
-  };
-}
 
 /** `GET /2/users/by/username/:username` and `GET /2/users/:id`. */
 export function userLookup(
@@ -55,7 +35,7 @@ export function userLookup(
         },
       );
   const user = by === 'id' ? ctx.corpus.userById(value) : ctx.corpus.userByName(value);
-  if (!user) return { status: 200, body: { errors: [notFound('user', value, by)] } };
+  if (!user) return { status: 200, body: { errors: [resourceNotFound(value, by, 'user')] } };
   return { status: 200, body: { data: renderUser(user, fields) } };
 }
 
@@ -114,7 +94,7 @@ export function userTimeline(userId: string, params: URLSearchParams, ctx: Searc
   });
   if (isProblem(w)) return w;
   const user = ctx.corpus.userById(userId);
-  if (!user) return { status: 200, body: { errors: [notFound('user', userId, 'id')] } };
+  if (!user) return { status: 200, body: { errors: [resourceNotFound(userId, 'id', 'user')] } };
 
   const page: CorpusPost[] = [];
   let more = false;
@@ -160,7 +140,7 @@ export function tweetsLookup(params: URLSearchParams, ctx: SearchContext): Searc
   const errors: Record<string, unknown>[] = [];
   for (const id of ids) {
     const hit = ctx.corpus.postById(id);
-    if (!hit || hit.post.deleted || hit.post.createdMs > ctx.nowMs) errors.push(notFound('tweet', id, 'ids'));
+    if (!hit || hit.post.deleted || hit.post.createdMs > ctx.nowMs) errors.push(resourceNotFound(id, 'ids'));
     else if (!found.includes(hit.post)) found.push(hit.post);
   }
   const body = found.length ? renderPosts(ctx.corpus, found, sel, ctx.nowMs) : {};

@@ -69,12 +69,9 @@ export async function runCollect(ctx: StageContext, flags: CollectFlags): Promis
   return result;
 }
 
-export function registerCollect(program: Command): void {
-  program
-    .command('collect')
-    .description(
-      'Collect posts from X API v2 (search, full-archive search, timelines, ID look-ups) into the landing zone',
-    )
+/** The source and limit flags, shared by `collect` and `run`. */
+export function withCollectOptions(cmd: Command): Command {
+  return cmd
     .option('-q, --query <query>', 'search query (repeatable)', collectValues, undefined)
     .option('--archive', 'search the full archive (/2/tweets/search/all, up to 500 per page, 1 request/s)')
     .option('--start-time <iso>', 'oldest post time, ISO 8601 (e.g. 2026-01-01T00:00:00Z)')
@@ -95,7 +92,17 @@ export function registerCollect(program: Command): void {
     .option(
       '--max-cost-usd <usd>',
       'stop before this run would spend more than USD (prices: see "prices" in the README)',
-    )
+    );
+}
+
+export function registerCollect(program: Command): void {
+  withCollectOptions(
+    program
+      .command('collect')
+      .description(
+        'Collect posts from X API v2 (search, full-archive search, timelines, ID look-ups) into the landing zone',
+      ),
+  )
     .addHelpText(
       'after',
       `

@@ -1,7 +1,14 @@
 import type { Command } from 'commander';
 import { AuthError, FatalError } from '../../core/errors.js';
-import { AwsInfra, type Change, type InfraSettings } from '../../infra/aws/aws-infra.js';
-import { type InfraFlags, infraConfig } from '../../infra/infra-config.js';
+import type { AwsInfra, Change, InfraSettings } from '../../infra/aws/aws-infra.js';
+import { type InfraConfig, type InfraFlags, infraConfig } from '../../infra/infra-config.js';
+
+/** The AWS SDK clients load only when an infra command runs, not at every CLI start. */
+async function awsInfra(config: InfraConfig): Promise<AwsInfra> {
+  const { AwsInfra } = await import('../../infra/aws/aws-infra.js');
+  return new AwsInfra(config);
+}
+
 import { label } from '../format.js';
 
 /** AWS errors as tweetpipe errors: what failed and what to do. */
@@ -81,7 +88,7 @@ stops when idle. Every command is safe to run again.`,
     .option('--no-redshift', 'skip Redshift Serverless (use PostgreSQL or DuckDB as the warehouse)')
     .option('--no-emr', 'skip EMR Serverless (process with DuckDB)')
     .action(async (flags: InfraFlags) => {
-      const infraApi = new AwsInfra(infraConfig(flags));
+      const infraApi = await awsInfra(infraConfig(flags));
       console.log(`${label('infra up')}`);
       const changes: Change[] = [];
       const settings = await aws(() =>
@@ -100,7 +107,7 @@ stops when idle. Every command is safe to run again.`,
   withCommon(
     infra.command('status').description('Show which resources exist and the settings tweetpipe needs'),
   ).action(async (flags: InfraFlags) => {
-    const infraApi = new AwsInfra(infraConfig({ ...flags, redshift: false }));
+    const infraApi = await awsInfra(infraConfig({ ...flags, redshift: false }));
     console.log(`${label('infra status')}`);
     printSettings(await aws(() => infraApi.status(show)));
   });
@@ -112,7 +119,7 @@ stops when idle. Every command is safe to run again.`,
   )
     .option('--delete-data', 'also delete every object (and version) in the lake bucket')
     .action(async (flags: InfraFlags & { deleteData?: boolean }) => {
-      const infraApi = new AwsInfra(infraConfig({ ...flags, redshift: false }));
+      const infraApi = await awsInfra(infraConfig({ ...flags, redshift: false }));
       console.log(`${label('infra down')}`);
       await aws(() => infraApi.down(flags.deleteData === true, show));
     });

@@ -181,7 +181,8 @@ export class AwsInfra {
 
   async down(deleteData: boolean, report: (c: Change) => void): Promise<void> {
     // Refuse before touching anything when the lake holds data.
-    if ((await this.#bucketExists()) && !deleteData) {
+    const bucketExists = await this.#bucketExists();
+    if (bucketExists && !deleteData) {
       const listed = await this.#s3.send(
         new ListObjectVersionsCommand({ Bucket: this.#c.bucket, MaxKeys: 1 }),
       );
@@ -221,7 +222,7 @@ export class AwsInfra {
       });
     }
     await this.#deleteRole(this.names.copyRole, 'read-processed-zone', report);
-    if (await this.#bucketExists()) {
+    if (bucketExists) {
       await this.#emptyBucket();
       await this.#s3.send(new DeleteBucketCommand({ Bucket: this.#c.bucket }));
       report({ resource: `s3 bucket ${this.#c.bucket}`, action: 'deleted' });
@@ -328,8 +329,8 @@ export class AwsInfra {
       BlockPublicPolicy: true,
       RestrictPublicBuckets: true,
     };
-    const c = pab?.PublicAccessBlockConfiguration;
-    if (!c || !c.BlockPublicAcls || !c.IgnorePublicAcls || !c.BlockPublicPolicy || !c.RestrictPublicBuckets) {
+    const blocked = pab?.PublicAccessBlockConfiguration;
+    if (!Object.keys(block).every((k) => blocked?.[k as keyof typeof block] === true)) {
       await this.#s3.send(new PutPublicAccessBlockCommand({ Bucket, PublicAccessBlockConfiguration: block }));
       changed.push('public access blocked');
     }

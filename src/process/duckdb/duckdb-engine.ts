@@ -5,13 +5,13 @@ import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { FatalError, RetryableError } from '../../core/errors.js';
 import type { Progress } from '../../core/progress.js';
 import type { Lake } from '../../lake/lake.js';
-import { PROCESSED, processedManifestKey } from '../../lake/zones.js';
+import { PROCESSED } from '../../lake/zones.js';
 import { type Row, TABLE_NAMES, TABLES, type TableSpec } from '../../schema/tables.js';
+import { commitProcessed, listParquet } from '../commit-processed.js';
 import type { Engine, LandingBatch } from '../engine.js';
 import { BatchFlattener } from '../flatten-batch.js';
 import type { ProcessedFile, ProcessedManifest } from '../processed-manifest.js';
 import { readLandingBatch } from '../read-landing-batch.js';
-import { writeQuarantine } from '../write-quarantine.js';
 import { castSelect, quoteIdent, quoteString, stagingType } from './duckdb-sql.js';
 
 export interface DuckDBEngineOptions {
@@ -146,20 +146,14 @@ export class DuckDBEngine implements Engine {
     } finally {
       await scratch.release();
     }
-    const quarantineKey = await writeQuarantine(lake, batchId, flattener.quarantine, badParts);
-    const manifest: ProcessedManifest = {
-      batch_id: batchId,
+    return commitProcessed(lake, batch, {
       engine: this.name,
-      landing_manifest: batch.manifestKey,
-      processed_at: new Date().toISOString(),
       files,
       rows: Object.fromEntries(TABLE_NAMES.map((t) => [t, rows[t].length])) as ProcessedManifest['rows'],
       stats,
-      quarantined: flattener.quarantine.length,
-      quarantine_key: quarantineKey,
-    };
-    await lake.put(processedManifestKey(batchId), `${JSON.stringify(manifest, null, 2)}\n`);
-    return manifest;
+      quarantine: flattener.quarantine,
+      badParts,
+    });
   }
 
   async #writeParquet(
@@ -219,15 +213,6 @@ function rowsJson(rows: Row[]): string {
   return JSON.stringify(rows, (_key, value: unknown) =>
     typeof value === 'string' ? value.toWellFormed() : value,
   );
-}
-
-async function listParquet(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile() && entry.name.endsWith('.parquet'))
-      out.push(path.join(entry.parentPath ?? entry.path, entry.name));
-  }
-  return out.sort();
 }
 
 async function parquetRows(conn: DuckDBConnection, file: string): Promise<number> {

@@ -6,12 +6,12 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError, FatalError } from '../../core/errors.js';
 import type { Progress } from '../../core/progress.js';
 import type { Lake, LocalCopy } from '../../lake/lake.js';
-import { PROCESSED, processedManifestKey } from '../../lake/zones.js';
+import { PROCESSED } from '../../lake/zones.js';
 import { TABLE_NAMES } from '../../schema/tables.js';
+import { commitProcessed, listParquet } from '../commit-processed.js';
 import type { Engine, LandingBatch } from '../engine.js';
 import type { BatchStats, QuarantineRecord } from '../flatten-batch.js';
 import type { ProcessedFile, ProcessedManifest } from '../processed-manifest.js';
-import { writeQuarantine } from '../write-quarantine.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 export const SPARK_JOB = path.join(ROOT, 'spark', 'tweetpipe_process.py');
@@ -128,19 +128,14 @@ export class SparkEngine implements Engine {
           }
           delete q.bad_part;
         }
-        const quarantineKey = await writeQuarantine(lake, batchId, quarantine, badParts);
-        const manifest: ProcessedManifest = {
-          batch_id: batchId,
+        const manifest = await commitProcessed(lake, b, {
           engine: this.name,
-          landing_manifest: b.manifestKey,
-          processed_at: new Date().toISOString(),
           files,
           rows: summary.rows as ProcessedManifest['rows'],
           stats: summary.stats,
-          quarantined: quarantine.length,
-          quarantine_key: quarantineKey,
-        };
-        await lake.put(processedManifestKey(batchId), `${JSON.stringify(manifest, null, 2)}\n`);
+          quarantine,
+          badParts,
+        });
         manifests.push(manifest);
       }
       return manifests;
@@ -189,13 +184,6 @@ export class SparkEngine implements Engine {
   }
 
   async close(): Promise<void> {}
-}
-
-async function listParquet(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true, recursive: true }))
-    if (e.isFile() && e.name.endsWith('.parquet')) out.push(path.join(e.parentPath ?? e.path, e.name));
-  return out.sort();
 }
 
 async function readSidecar(out: string) {

@@ -47,7 +47,7 @@ export async function runCollect(ctx: StageContext, flags: CollectFlags): Promis
     : `about ${formatUsd(result.spentUsd)} spent`;
   console.log(
     `${label('collect')} ${plural(result.posts, 'post')} in ${plural(result.pages, 'page')} from ${plural(result.queries.length, 'source')}, ${cost}` +
-      (partial ? ` (${plural(partial, 'partial error')} kept in landing)` : ''),
+      (partial ? `; ${plural(partial, 'partial error')} kept in landing` : ''),
   );
   for (const q of result.queries) {
     const what =

@@ -7,12 +7,16 @@ PYTHON ?= python3
 TEST_DEPS := .venv/.tweetpipe-test-deps
 AIRFLOW_DEPS := .venv-airflow/.tweetpipe-airflow
 SPARK_DEPS := .venv-spark/.tweetpipe-spark
+# S3A for a local Spark: hadoop-aws matching pyspark's Hadoop (3.4.1) and the AWS SDK bundle it was
+# built against (hadoop-project 3.4.1: aws-java-sdk-v2.version 2.24.6), from Maven Central.
+MAVEN := https://repo1.maven.org/maven2
+SPARK_S3_JARS := .venv-spark/jars/.tweetpipe-s3a
 # The Compose specification's JSON schema, from the compose-go module on the Go module proxy.
 COMPOSE_GO := v2.16.2
 COMPOSE_SCHEMA := .cache/compose-spec-$(COMPOSE_GO).json
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
 init: $(STAMP) build ## Install dependencies and build (run once; other targets do it for you)
 
@@ -58,6 +62,16 @@ $(SPARK_DEPS): spark/requirements.txt
 	.venv-spark/bin/pip install --quiet --disable-pip-version-check -r spark/requirements.txt
 	@touch $@
 
+spark-s3-jars: $(SPARK_S3_JARS) ## Let the local Spark read and write s3:// lakes itself (S3A jars, 560 MB, from Maven Central)
+
+$(SPARK_S3_JARS): $(SPARK_DEPS)
+	@mkdir -p .venv-spark/jars
+	@echo "Downloading hadoop-aws 3.4.1 and the AWS SDK bundle 2.24.6 (560 MB) from Maven Central"
+	curl -fsSL --retry 3 -o .venv-spark/jars/hadoop-aws-3.4.1.jar $(MAVEN)/org/apache/hadoop/hadoop-aws/3.4.1/hadoop-aws-3.4.1.jar
+	curl -fsSL --retry 3 -o .venv-spark/jars/bundle-2.24.6.jar $(MAVEN)/software/amazon/awssdk/bundle/2.24.6/bundle-2.24.6.jar
+	cd .venv-spark/jars && printf '%s  %s\n' 641d8fe1d7683cdcc05cc3a794c0374553f6bd6a hadoop-aws-3.4.1.jar 242317b028d951dbbf6a142241e041b684696a3b bundle-2.24.6.jar | sha1sum --quiet -c -
+	@touch $@
+
 $(COMPOSE_SCHEMA):
 	@mkdir -p .cache
 	curl -fsSL --retry 3 -o .cache/compose-go.zip https://proxy.golang.org/github.com/compose-spec/compose-go/v2/@v/$(COMPOSE_GO).zip
@@ -75,7 +89,7 @@ compose-up: .env ## Start the local stack (MinIO lake, PostgreSQL warehouse, emu
 compose-down: ## Stop the local stack (keeps its volumes; add -v by hand to delete them)
 	docker compose down
 
-test: init $(TEST_DEPS) $(AIRFLOW_DEPS) $(SPARK_DEPS) $(COMPOSE_SCHEMA) ## Run the test suite (starts its own emulator, S3 server and PostgreSQL on loopback)
+test: init $(TEST_DEPS) $(AIRFLOW_DEPS) $(SPARK_DEPS) $(SPARK_S3_JARS) $(COMPOSE_SCHEMA) ## Run the test suite (starts its own emulator, S3 server and PostgreSQL on loopback)
 	node --test --test-concurrency=1 --test-timeout=600000 $$(find dist/src -name '*.test.js' | sort)
 
 lint: $(STAMP) ## Lint and check formatting (Biome)
@@ -96,4 +110,4 @@ bench: init ## Benchmark process and load on 1,000,000 generated posts (not a te
 clean: ## Remove build output and local data
 	rm -rf dist data .tweetpipe-bench .venv .venv-airflow .venv-spark .cache
 
-.PHONY: help init build run test test-deps airflow-deps spark-deps compose-up compose-down lint format check bench clean
+.PHONY: help init build run test test-deps airflow-deps spark-deps spark-s3-jars compose-up compose-down lint format check bench clean

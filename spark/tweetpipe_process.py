@@ -4,15 +4,17 @@ Run by `tweetpipe process --engine spark` (spark-submit, local mode or EMR Serve
 
     spark-submit tweetpipe_process.py --spec spec.json --out OUT_DIR
 
+(both may be local paths or object-store URIs: s3:// on EMR, s3a:// from a local Spark).
+
 `spec.json` lists the batches: {"batches": [{"batch_id": …, "parts": [{"key": …, "path": …,
 "sha256": …}]}]}. Each batch is flattened in one task (the contract's dedupe is per batch, and a
 batch is at most a few hundred MB of JSON), every batch in parallel; the rows become DataFrames
 with explicit schemas and are written as zstd Parquet, one file per created_date, into
 OUT_DIR/<batch_id>/<table>/created_date_part=YYYY-MM-DD/ (the partition value is also kept in the
-`created_date` column inside the file, as Redshift's COPY needs). Quarantine records and the
-batch's reconciliation counts go to OUT_DIR/<batch_id>/quarantine.jsonl and stats.json; tweetpipe
-then moves the files into the lake and commits the processed manifest, exactly as for DuckDB.
-The cleaning rules mirror src/process/flatten-batch.ts and src/process/clean/*.ts line by line.
+`created_date` column inside the file, as Redshift's COPY needs). Each batch's reconciliation
+counts and quarantine records go to OUT_DIR/_sidecar, the rows per table and date to OUT_DIR/_counts;
+tweetpipe then moves the files into the lake and commits the processed manifest, exactly as for
+DuckDB. The cleaning rules mirror src/process/flatten-batch.ts and src/process/clean/*.ts line by line.
 """
 
 from __future__ import annotations
@@ -430,8 +432,9 @@ def typed(value, kind):
 
 
 def normalize_path(p: str) -> str:
-    """Hadoop names local files `file:/x`; the spec names them `/x`."""
-    return re.sub(r"^file:(//)?(?=/)", "", p)
+    """One name per file whichever way a filesystem spells it: Hadoop names local files `file:/x`
+    where the spec says `/x`, and S3A, mapped to `s3://` URIs, may answer with `s3a://`."""
+    return re.sub(r"^s3a://", "s3://", re.sub(r"^file:(//)?(?=/)", "", p))
 
 
 def batch_records(item):
@@ -461,16 +464,17 @@ def main() -> None:
         .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
         .getOrCreate()
     )
-    with open(args.spec, encoding="utf-8") as f:
-        batches = json.load(f)["batches"]
+    # The spec is read by Spark, so it may be a local file or an object (s3:// on EMR, s3a:// locally).
+    batches = json.loads(spark.read.text(args.spec, wholetext=True).first()[0])["batches"]
     sc = spark.sparkContext
     # Spark reads the part files (local paths or s3:// on EMR), then each batch's parts meet in one task.
+    paths = [p["path"] for b in batches for p in b["parts"] if not p.get("missing")]
     owner = {normalize_path(p["path"]): b["batch_id"] for b in batches for p in b["parts"] if not p.get("missing")}
     by_id = {b["batch_id"]: b for b in batches}
     slices = max(1, len(batches))
     if owner:
         files = (
-            sc.binaryFiles(",".join(owner), minPartitions=slices)
+            sc.binaryFiles(",".join(paths), minPartitions=slices)
             .map(lambda pb, o=owner: (o[normalize_path(pb[0])], (normalize_path(pb[0]), pb[1])))
             .groupByKey(numPartitions=slices)
         )

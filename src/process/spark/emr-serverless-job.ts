@@ -1,0 +1,121 @@
+import {
+  CancelJobRunCommand,
+  EMRServerlessClient,
+  GetJobRunCommand,
+  StartJobRunCommand,
+} from '@aws-sdk/client-emr-serverless';
+import { ConfigError, FatalError } from '../../core/errors.js';
+import type { Progress } from '../../core/progress.js';
+
+/** Where jobs run: an EMR Serverless application (Spark) and the runtime role its jobs assume. */
+export interface EmrServerlessTarget {
+  applicationId: string;
+  roleArn: string;
+  /** How often to ask for the job's state (default 10 s; AWS bills nothing for asking). */
+  pollMs?: number;
+}
+
+export interface EmrJob {
+  name: string;
+  /** Idempotency token: starting the same job twice starts it once. */
+  clientToken: string;
+  entryPoint: string;
+  entryPointArguments: string[];
+  sparkSubmitParameters: string;
+}
+
+const TERMINAL = new Set(['SUCCESS', 'FAILED', 'CANCELLED']);
+
+/** Checks the target's settings before anything is uploaded; errors name the flag. */
+export function checkEmrTarget(target: EmrServerlessTarget): void {
+  if (!/^[0-9a-z]{16}$/.test(target.applicationId))
+    throw new ConfigError(
+      '--emr-application-id',
+      `"${target.applicationId}" is not an EMR Serverless application ID (16 lower-case letters and digits)`,
+    );
+  if (!/^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(target.roleArn))
+    throw new ConfigError(
+      '--emr-role-arn',
+      `"${target.roleArn}" is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)`,
+    );
+}
+
+/**
+ * Starts the job on EMR Serverless and follows it to the end, showing each state it passes
+ * through; resolves on SUCCESS, fails with EMR's own account of the failure otherwise. An
+ * interrupt (Ctrl-C) while following cancels the job run rather than leaving it to run unwatched.
+ */
+export async function runOnEmrServerless(
+  target: EmrServerlessTarget,
+  job: EmrJob,
+  progress: Progress,
+): Promise<string> {
+  const client = new EMRServerlessClient({});
+  let jobRunId: string;
+  try {
+    const started = await client.send(
+      new StartJobRunCommand({
+        applicationId: target.applicationId,
+        executionRoleArn: target.roleArn,
+        clientToken: job.clientToken,
+        name: job.name,
+        jobDriver: {
+          sparkSubmit: {
+            entryPoint: job.entryPoint,
+            entryPointArguments: job.entryPointArguments,
+            sparkSubmitParameters: job.sparkSubmitParameters,
+          },
+        },
+      }),
+    );
+    jobRunId = started.jobRunId!;
+  } catch (e) {
+    throw new FatalError(
+      `EMR Serverless would not start the job on application ${target.applicationId}: ${describe(e)}`,
+    );
+  }
+  progress.info(`process: EMR Serverless job run ${jobRunId} started on application ${target.applicationId}`);
+  const cancel = () => {
+    progress.info(`process: interrupted — cancelling EMR Serverless job run ${jobRunId}`);
+    client
+      .send(new CancelJobRunCommand({ applicationId: target.applicationId, jobRunId }))
+      .catch(() => {})
+      .finally(() => process.exit(130));
+  };
+  process.once('SIGINT', cancel);
+  const began = Date.now();
+  let last = '';
+  try {
+    for (;;) {
+      const run = (await client.send(new GetJobRunCommand({ applicationId: target.applicationId, jobRunId })))
+        .jobRun;
+      const state = run?.state ?? 'UNKNOWN';
+      if (state !== last) {
+        progress.info(`process: EMR Serverless job run ${jobRunId}: ${state}`);
+        last = state;
+      }
+      if (TERMINAL.has(state)) {
+        if (state === 'SUCCESS') return jobRunId;
+        throw new FatalError(
+          `EMR Serverless job run ${jobRunId} ended ${state}: ${run?.stateDetails || 'no details given'} ` +
+            `(application ${target.applicationId}; the driver's logs are in the application's log destination)`,
+        );
+      }
+      progress.update(
+        `process: EMR Serverless job run ${jobRunId}: ${state}, ${Math.round((Date.now() - began) / 1000)} s`,
+      );
+      await new Promise((r) => setTimeout(r, target.pollMs ?? 10_000));
+    }
+  } catch (e) {
+    if (e instanceof FatalError) throw e;
+    throw new FatalError(`lost track of EMR Serverless job run ${jobRunId}: ${describe(e)}`);
+  } finally {
+    process.off('SIGINT', cancel);
+    client.destroy();
+  }
+}
+
+function describe(e: unknown): string {
+  const err = e as { name?: string; message?: string };
+  return `${err.name ?? 'Error'}: ${err.message ?? String(e)}`;
+}

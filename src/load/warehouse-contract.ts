@@ -245,19 +245,26 @@ export function runWarehouseContract(
       const wh = await make(ws.dir, lake);
       try {
         await wh.migrate();
-        const tweets = late.files.find((f) => f.table === 'tweets')!;
-        // The same file twice (under a second key where local copies are used): every post twice.
-        const again = copiesFromLake(wh) ? tweets : { ...tweets, key: `${tweets.key}#again` };
+        // Every file twice (under a second key where local copies are used): every row twice, so
+        // single-column keys (posts) and composite ones (hashtags, mentions) both repeat.
+        const again = late.files.map((f) => (copiesFromLake(wh) ? f : { ...f, key: `${f.key}#again` }));
         const doubled: ProcessedManifest = {
           ...late,
           batch_id: 'b-3-doubled',
-          files: [...late.files, again],
+          files: [...late.files, ...again],
         };
         const files = copiesFromLake(wh) ? undefined : await localFiles(lake, late);
-        files?.set(`${tweets.key}#again`, files.get(tweets.key)!);
+        for (const f of late.files) files?.set(`${f.key}#again`, files.get(f.key)!);
         const result = await loadVia(wh, doubled, files);
         assert.equal(result.rows.fact_tweets, 2);
         assert.equal(await count(wh, 'fact_tweets'), 2);
+        assert.ok(result.rows.bridge_tweet_hashtags! > 0, 'the batch has hashtags');
+        for (const t of STAR_TABLES) {
+          const keys = t.key.map((k) => `"${k}"`).join(', ');
+          const dupes = await wh.query(`SELECT ${keys} FROM ${t.name} GROUP BY ${keys} HAVING count(*) > 1`);
+          assert.deepEqual(dupes, [], `${t.name} holds each key once`);
+          assert.equal(await count(wh, t.name), result.rows[t.name], `${t.name}: rows counted once`);
+        }
       } finally {
         await wh.close();
       }

@@ -38,14 +38,18 @@ async function openEngine(flags: ProcessFlags): Promise<Engine | undefined> {
   const applicationId = flags.emrApplicationId ?? process.env.TWEETPIPE_EMR_APPLICATION_ID;
   const roleArn = flags.emrRoleArn ?? process.env.TWEETPIPE_EMR_ROLE_ARN;
   const sparkFlags = Boolean(flags.emrApplicationId || flags.emrRoleArn || flags.sparkConf?.length);
-  const engineName = flags.engine ?? (sparkFlags || applicationId ? 'spark' : 'duckdb');
+  const engineName =
+    flags.engine ?? process.env.TWEETPIPE_ENGINE ?? (sparkFlags || applicationId ? 'spark' : 'duckdb');
   if (engineName === 'duckdb') {
     if (sparkFlags)
       throw new ConfigError('--engine', 'the EMR and --spark-conf flags are for --engine spark');
     return undefined;
   }
   if (engineName !== 'spark')
-    throw new ConfigError('--engine', `must be duckdb or spark, got "${engineName}"`);
+    throw new ConfigError(
+      flags.engine ? '--engine' : 'TWEETPIPE_ENGINE',
+      `must be duckdb or spark, got "${engineName}"`,
+    );
   if (roleArn && !applicationId)
     throw new ConfigError(
       '--emr-application-id',
@@ -76,7 +80,7 @@ export function registerProcess(program: Command): void {
     .description('Turn new landing batches into the processed Parquet tables (DuckDB in-process, or Spark)')
     .option(
       '--engine <engine>',
-      'duckdb (default) or spark (local PySpark: `make spark-deps`; or EMR Serverless)',
+      'duckdb (default) or spark (local PySpark: `make spark-deps`; or EMR Serverless); env TWEETPIPE_ENGINE',
     )
     .option(
       '--emr-application-id <id>',

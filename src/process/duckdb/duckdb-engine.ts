@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { FatalError, RetryableError } from '../../core/errors.js';
+import { mapLimit } from '../../core/map-limit.js';
 import type { Progress } from '../../core/progress.js';
 import type { Lake } from '../../lake/lake.js';
 import { PROCESSED } from '../../lake/zones.js';
@@ -126,16 +127,17 @@ export class DuckDBEngine implements Engine {
         const spec: TableSpec = TABLES[table];
         const dir = path.join(scratch.path, table);
         await this.#writeParquet(conn, spec, tableRows, dir, batchId);
-        for (const file of await listParquet(dir)) {
+        // Rows per file from the Parquet footers (one query per table); the files move into the
+        // lake several at a time (each is synced before its rename).
+        const rowsOf = await parquetRowsIn(conn, dir);
+        const moved = await mapLimit(await listParquet(dir), 8, async (file) => {
           const rel = path.relative(dir, file).split(path.sep).join('/');
-          files.push({
-            table,
-            key: `${PROCESSED}/${table}/${rel}`,
-            rows: await parquetRows(conn, file),
-            bytes: (await stat(file)).size,
-          });
-          await lake.putFile(`${PROCESSED}/${table}/${rel}`, file);
-        }
+          const key = `${PROCESSED}/${table}/${rel}`;
+          const bytes = (await stat(file)).size;
+          await lake.putFile(key, file);
+          return { table, key, rows: rowsOf.get(file) ?? 0, bytes };
+        });
+        files.push(...moved);
         const written = files.filter((f) => f.table === table).reduce((n, f) => n + f.rows, 0);
         if (written !== tableRows.length) {
           throw new FatalError(
@@ -215,7 +217,10 @@ function rowsJson(rows: Row[]): string {
   );
 }
 
-async function parquetRows(conn: DuckDBConnection, file: string): Promise<number> {
-  const result = await conn.runAndReadAll(`SELECT num_rows FROM parquet_file_metadata(${quoteString(file)})`);
-  return Number(result.getRows()[0]?.[0] ?? 0);
+/** Rows of every Parquet file under `dir`, by path, read from the files' footers. */
+async function parquetRowsIn(conn: DuckDBConnection, dir: string): Promise<Map<string, number>> {
+  const result = await conn.runAndReadAll(
+    `SELECT file_name, num_rows FROM parquet_file_metadata(${quoteString(path.join(dir, '**', '*.parquet'))})`,
+  );
+  return new Map(result.getRows().map(([file, rows]) => [path.resolve(String(file)), Number(rows)]));
 }

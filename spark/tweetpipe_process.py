@@ -9,8 +9,8 @@ Run by `tweetpipe process --engine spark` (spark-submit, local mode or EMR Serve
 `spec.json` lists the batches: {"batches": [{"batch_id": …, "parts": [{"key": …, "path": …,
 "sha256": …}]}]}. Each batch is flattened in one task (the contract's dedupe is per batch, and a
 batch is at most a few hundred MB of JSON), every batch in parallel; the rows become DataFrames
-with explicit schemas and are written as zstd Parquet, one file per created_date, into
-OUT_DIR/<batch_id>/<table>/created_date_part=YYYY-MM-DD/ (the partition value is also kept in the
+with explicit schemas and are written as zstd Parquet, one file per batch and created_date, into
+OUT_DIR/<table>/batch_part=<batch_id>/created_date_part=YYYY-MM-DD/ (the date is also kept in the
 `created_date` column inside the file, as Redshift's COPY needs). Each batch's reconciliation
 counts and quarantine records go to OUT_DIR/_sidecar, the rows per table and date to OUT_DIR/_counts;
 tweetpipe then moves the files into the lake and commits the processed manifest, exactly as for
@@ -484,22 +484,24 @@ def main() -> None:
     records = per_batch.map(lambda kv, b=by_id: (b[kv[0]], list(kv[1][1] or []))).flatMap(batch_records).cache()
     counts = []
     for table, (partitioned, columns) in TABLES.items():
-        schema = StructType([StructField(c, KIND[k], True) for c, k in columns])
-        for batch in batches:
-            bid = batch["batch_id"]
-            rows = records.filter(lambda r, t=table, b=bid: r[0] == "row" and r[2] == t and r[1] == b).map(lambda r: r[3])
-            df = spark.createDataFrame(rows, schema)
-            target = f"{args.out}/{bid}/{table}"
-            if partitioned:
-                # One file per created_date (the value stays in the file; the folder name is only for the move).
-                out = df.withColumn("created_date_part", F.col("created_date")).repartition("created_date_part")
-                out.write.mode("overwrite").partitionBy("created_date_part").parquet(target)
-                for r in df.groupBy("created_date").count().toLocalIterator():
-                    counts.append(json.dumps({"batch_id": bid, "table": table, "created_date": r["created_date"].isoformat(), "rows": r["count"]}))
-            else:
-                df.coalesce(1).write.mode("overwrite").parquet(target)
-                counts.append(json.dumps({"batch_id": bid, "table": table, "created_date": None, "rows": df.count()}))
-            # (the per-date counts are a handful of rows per table: the only data brought to the driver)
+        # One DataFrame per table for all batches (the batch is a partition column of the output,
+        # not a pass of its own), kept while it is written and counted.
+        schema = StructType([StructField("batch_part", StringType(), False)] + [StructField(c, KIND[k], True) for c, k in columns])
+        rows = records.filter(lambda r, t=table: r[0] == "row" and r[2] == t).map(lambda r: (r[1],) + r[3])
+        df = spark.createDataFrame(rows, schema).persist()
+        target = f"{args.out}/{table}"
+        if partitioned:
+            # One file per batch and created_date (the value stays in the file; the folder names are only for the move).
+            out = df.withColumn("created_date_part", F.col("created_date")).repartition("batch_part", "created_date_part")
+            out.write.mode("overwrite").partitionBy("batch_part", "created_date_part").parquet(target)
+            for r in df.groupBy("batch_part", "created_date").count().toLocalIterator():
+                counts.append(json.dumps({"batch_id": r["batch_part"], "table": table, "created_date": r["created_date"].isoformat(), "rows": r["count"]}))
+        else:
+            df.repartition("batch_part").write.mode("overwrite").partitionBy("batch_part").parquet(target)
+            for r in df.groupBy("batch_part").count().toLocalIterator():
+                counts.append(json.dumps({"batch_id": r["batch_part"], "table": table, "created_date": None, "rows": r["count"]}))
+        # (the per-batch, per-date counts are a few rows per table: the only data brought to the driver)
+        df.unpersist()
     side = StructType([StructField("batch_id", StringType()), StructField("kind", StringType()), StructField("json", StringType())])
     extra = spark.createDataFrame(records.filter(lambda r: r[0] != "row").map(lambda r: (r[1], r[0], r[3][0])), side)
     extra.coalesce(1).write.mode("overwrite").json(f"{args.out}/_sidecar")

@@ -82,7 +82,7 @@ export async function commitSparkOutput(
     for (const table of TABLE_NAMES) {
       let i = 0;
       for (const f of all) {
-        if (!f.rel.startsWith(`${batchId}/${table}/`) || !f.rel.endsWith('.parquet')) continue;
+        if (!f.rel.startsWith(`${table}/batch_part=${batchId}/`) || !f.rel.endsWith('.parquet')) continue;
         const datePart = /created_date_part=(\d{4}-\d{2}-\d{2})/.exec(f.rel)?.[1];
         const rows =
           counts.find(

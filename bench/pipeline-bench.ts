@@ -84,9 +84,12 @@ const warehouse = `duckdb://${path.join(work, 'bench-warehouse.duckdb')}`;
 rmSync(path.join(work, 'bench-warehouse.duckdb'), { force: true });
 rmSync(path.join(work, 'bench-warehouse.duckdb.wal'), { force: true });
 
-const f = await floor(files);
+// The floor varies by a second or two between runs on a shared machine: its fastest of three is
+// the figure the process stage is held to (the strictest one).
+const floors = [await floor(files), await floor(files), await floor(files)];
+const f = floors.reduce((a, b) => (b.seconds < a.seconds ? b : a));
 console.log(
-  `floor    decompress + JSON.parse on 2 cores: ${f.seconds.toFixed(1)} s, ${fmt(f.posts / f.seconds)} posts/s`,
+  `floor    decompress + JSON.parse on 2 cores: ${f.seconds.toFixed(1)} s (fastest of ${floors.map((x) => x.seconds.toFixed(1)).join(', ')} s), ${fmt(f.posts / f.seconds)} posts/s`,
 );
 const p = stage('process', lakeUri, warehouse);
 const tables = Object.values(p.summary.rows as Record<string, number>).reduce((a, b) => a + b, 0);

@@ -54,6 +54,7 @@ export async function startEmrServerlessEndpoint(options: {
   const region = options.region ?? 'us-east-1';
   const calls: EmrServerlessEndpoint['calls'] = [];
   const runs = new Map<string, JobRun>();
+  const running = new Map<string, AbortController>();
   const work = mkdtempSync(path.join(tmpdir(), 'tweetpipe-emr-'));
   const set = (run: JobRun, state: string, details = '') => {
     run.state = state;
@@ -82,26 +83,32 @@ export async function startEmrServerlessEndpoint(options: {
       const jars = sparkS3Jars();
       if (!jars) throw new Error('no S3A jars: run `make spark-s3-jars`');
       set(run, 'RUNNING');
+      const abort = new AbortController();
+      running.set(run.jobRunId, abort);
       const extra = String(driver.sparkSubmitParameters ?? '')
         .split(/\s+/)
         .filter(Boolean);
-      await runSparkSubmit(findSparkSubmit(), [
-        '--master',
-        'local[2]',
-        '--jars',
-        jars.join(','),
-        ...confArgs({
-          'spark.ui.enabled': 'false',
-          ...s3aSparkConf(
-            { s3PathStyle: true },
-            { ...process.env, AWS_ENDPOINT_URL_S3: options.s3Endpoint },
-            true,
-          ),
-        }),
-        ...extra,
-        script,
-        ...((driver.entryPointArguments as string[] | undefined) ?? []),
-      ]);
+      await runSparkSubmit(
+        findSparkSubmit(),
+        [
+          '--master',
+          'local[2]',
+          '--jars',
+          jars.join(','),
+          ...confArgs({
+            'spark.ui.enabled': 'false',
+            ...s3aSparkConf(
+              { s3PathStyle: true },
+              { ...process.env, AWS_ENDPOINT_URL_S3: options.s3Endpoint },
+              true,
+            ),
+          }),
+          ...extra,
+          script,
+          ...((driver.entryPointArguments as string[] | undefined) ?? []),
+        ],
+        abort.signal,
+      );
       if (run.state === 'RUNNING') set(run, 'SUCCESS');
     } catch (e) {
       if (run.state !== 'CANCELLING')
@@ -165,6 +172,7 @@ export async function startEmrServerlessEndpoint(options: {
       if (['SUCCESS', 'FAILED', 'CANCELLED'].includes(run.state))
         return fail(400, 'ValidationException', `Job run ${jobRunId} is already ${run.state}`);
       set(run, 'CANCELLING');
+      running.get(run.jobRunId)?.abort();
       return ok({ applicationId, jobRunId });
     }
     return fail(405, 'ValidationException', `${method} is not supported here`);
@@ -193,6 +201,7 @@ export async function startEmrServerlessEndpoint(options: {
     env: { AWS_ENDPOINT_URL_EMR_SERVERLESS: url },
     calls,
     close: async () => {
+      for (const abort of running.values()) abort.abort();
       await new Promise((r) => server.close(r));
       rmSync(work, { recursive: true, force: true });
     },

@@ -42,8 +42,8 @@ export function checkEmrTarget(target: EmrServerlessTarget): void {
 
 /**
  * Starts the job on EMR Serverless and follows it to the end, showing each state it passes
- * through; resolves on SUCCESS, fails with EMR's own account of the failure otherwise. An
- * interrupt (Ctrl-C) while following cancels the job run rather than leaving it to run unwatched.
+ * through; resolves on SUCCESS, fails with EMR's own account of the failure otherwise. SIGINT or
+ * SIGTERM while following cancels the job run rather than leaving it to run unwatched.
  */
 export async function runOnEmrServerless(
   target: EmrServerlessTarget,
@@ -75,14 +75,16 @@ export async function runOnEmrServerless(
     );
   }
   progress.info(`process: EMR Serverless job run ${jobRunId} started on application ${target.applicationId}`);
-  const cancel = () => {
-    progress.info(`process: interrupted — cancelling EMR Serverless job run ${jobRunId}`);
+  // Ctrl-C, or Airflow stopping the task (SIGTERM): cancel the run rather than leave it unwatched.
+  const cancel = (signal: NodeJS.Signals) => {
+    progress.info(`process: ${signal} — cancelling EMR Serverless job run ${jobRunId}`);
     client
       .send(new CancelJobRunCommand({ applicationId: target.applicationId, jobRunId }))
       .catch(() => {})
-      .finally(() => process.exit(130));
+      .finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
   };
   process.once('SIGINT', cancel);
+  process.once('SIGTERM', cancel);
   const began = Date.now();
   let last = '';
   try {
@@ -111,6 +113,7 @@ export async function runOnEmrServerless(
     throw new FatalError(`lost track of EMR Serverless job run ${jobRunId}: ${describe(e)}`);
   } finally {
     process.off('SIGINT', cancel);
+    process.off('SIGTERM', cancel);
     client.destroy();
   }
 }

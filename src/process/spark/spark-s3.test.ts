@@ -8,6 +8,7 @@ import { LocalLake } from '../../lake/local/local-lake.js';
 import { createBucket } from '../../lake/s3/create-bucket.js';
 import { S3Lake } from '../../lake/s3/s3-lake.js';
 import { TABLE_NAMES } from '../../schema/tables.js';
+import { cli, finish } from '../../testing/cli-child.js';
 import {
   type EmrServerlessEndpoint,
   startEmrServerlessEndpoint,
@@ -145,6 +146,27 @@ describe('Spark engine on an S3 lake (s3a:// and EMR Serverless)', () => {
     });
     assert.deepEqual(await lake.list('processed/_manifests/'), []);
     assert.deepEqual(await lake.list('_spark/runs/'), []);
+  });
+
+  it('EMR Serverless: stopping the command (SIGTERM, as Airflow does) cancels the job run', async () => {
+    const lake = await freshLake();
+    const calls = emr.calls.length;
+    const child = cli(duck, em.url, ['process', '--emr-application-id', APP, '--emr-role-arn', ROLE], {
+      TWEETPIPE_LAKE: lake.uri,
+      TWEETPIPE_EMR_POLL_MS: '200',
+    });
+    const done = finish(child);
+    while (!emr.calls.slice(calls).some((c) => c.op === 'GetJobRun') && child.exitCode === null)
+      await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGTERM');
+    const result = await done;
+    assert.equal(result.code, 143, result.err);
+    assert.match(result.out + result.err, /SIGTERM — cancelling EMR Serverless job run 00[0-9a-f]+/);
+    assert.ok(
+      emr.calls.slice(calls).some((c) => c.op === 'CancelJobRun'),
+      'CancelJobRun was sent',
+    );
+    assert.deepEqual(await lake.list('processed/_manifests/'), []);
   });
 
   it('bad EMR settings fail before anything is uploaded, naming the flag', async () => {

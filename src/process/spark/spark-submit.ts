@@ -75,10 +75,11 @@ export function confArgs(conf: Record<string, string>): string[] {
 }
 
 /**
- * Runs spark-submit to completion; rejects with the job's last errors when it fails. Spark runs
+ * Runs spark-submit to completion (or until `signal` aborts it); rejects with the job's last errors
+ * when it fails. Spark runs
  * Python workers with the `python3` beside spark-submit (the virtual environment's).
  */
-export function runSparkSubmit(submit: string, args: string[]): Promise<void> {
+export function runSparkSubmit(submit: string, args: string[], signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const bin = path.dirname(submit);
     const python = path.join(bin, 'python3');
@@ -87,7 +88,7 @@ export function runSparkSubmit(submit: string, args: string[]): Promise<void> {
       PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}`,
       ...(existsSync(python) ? { PYSPARK_PYTHON: python, PYSPARK_DRIVER_PYTHON: python } : {}),
     };
-    const child = spawn(submit, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
+    const child = spawn(submit, args, { stdio: ['ignore', 'pipe', 'pipe'], env, signal });
     let log = '';
     const keep = (d: Buffer) => {
       log = (log + d.toString()).slice(-20_000);

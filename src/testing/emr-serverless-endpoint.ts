@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { S3Lake } from '../lake/s3/s3-lake.js';
 import {
   confArgs,
   findSparkSubmit,
@@ -54,6 +54,7 @@ export async function startEmrServerlessEndpoint(options: {
   const region = options.region ?? 'us-east-1';
   const calls: EmrServerlessEndpoint['calls'] = [];
   const runs = new Map<string, JobRun>();
+  const byToken = new Map<unknown, JobRun>();
   const running = new Map<string, AbortController>();
   const work = mkdtempSync(path.join(tmpdir(), 'tweetpipe-emr-'));
   const set = (run: JobRun, state: string, details = '') => {
@@ -69,16 +70,15 @@ export async function startEmrServerlessEndpoint(options: {
       const entry = /^s3:\/\/([^/]+)\/(.+)$/.exec(String(driver.entryPoint));
       if (!entry) throw new Error(`entryPoint ${String(driver.entryPoint)} is not an s3:// URI`);
       const script = path.join(work, `${run.jobRunId}.py`);
-      const s3 = new S3Client({ endpoint: options.s3Endpoint, forcePathStyle: true });
+      const bucket = new S3Lake(`s3://${entry[1]}`, { s3PathStyle: true });
       try {
-        const object = await s3.send(new GetObjectCommand({ Bucket: entry[1], Key: entry[2] }));
-        writeFileSync(script, await object.Body!.transformToByteArray());
+        const body = await bucket.get(entry[2]!);
+        if (!body) throw new Error('no such object');
+        writeFileSync(script, body);
       } catch (e) {
-        throw new Error(
-          `entryPoint ${String(driver.entryPoint)}: ${(e as Error).name}: ${(e as Error).message}`,
-        );
+        throw new Error(`entryPoint ${String(driver.entryPoint)}: ${(e as Error).message}`);
       } finally {
-        s3.destroy();
+        bucket.close();
       }
       const jars = sparkS3Jars();
       if (!jars) throw new Error('no S3A jars: run `make spark-s3-jars`');
@@ -135,13 +135,11 @@ export async function startEmrServerlessEndpoint(options: {
       const driver = (input.jobDriver as { sparkSubmit?: { entryPoint?: string } } | undefined)?.sparkSubmit;
       if (!driver?.entryPoint)
         return fail(400, 'ValidationException', 'jobDriver.sparkSubmit.entryPoint is required');
-      const existing = [...runs.values()].find(
-        (r) => (r as JobRun & { token?: string }).token === input.clientToken,
-      );
+      const existing = byToken.get(input.clientToken);
       if (existing) return ok({ applicationId, jobRunId: existing.jobRunId, arn: existing.arn });
       const id = `00${randomBytes(7).toString('hex')}`;
       const now = Date.now() / 1000;
-      const run: JobRun & { token?: unknown } = {
+      const run: JobRun = {
         applicationId: applicationId!,
         jobRunId: id,
         arn: `arn:aws:emr-serverless:${region}:${account}:/applications/${applicationId}/jobruns/${id}`,
@@ -153,9 +151,9 @@ export async function startEmrServerlessEndpoint(options: {
         releaseLabel: 'emr-spark-8.0.0',
         createdAt: now,
         updatedAt: now,
-        token: input.clientToken,
       };
       runs.set(id, run);
+      byToken.set(input.clientToken, run);
       setTimeout(() => void execute(run, input), 50);
       return ok({ applicationId, jobRunId: id, arn: run.arn });
     }
@@ -164,8 +162,7 @@ export async function startEmrServerlessEndpoint(options: {
       return fail(404, 'ResourceNotFoundException', `Job run ${jobRunId} does not exist`);
     if (method === 'GET') {
       calls.push({ op: 'GetJobRun', input: { applicationId, jobRunId } });
-      const { token: _token, ...shown } = run as JobRun & { token?: unknown };
-      return ok({ jobRun: shown });
+      return ok({ jobRun: run });
     }
     if (method === 'DELETE') {
       calls.push({ op: 'CancelJobRun', input: { applicationId, jobRunId } });

@@ -6,19 +6,16 @@ import type { Progress } from '../../core/progress.js';
 import type { Lake, LocalCopy } from '../../lake/lake.js';
 import type { Engine, LandingBatch } from '../engine.js';
 import type { ProcessedManifest } from '../processed-manifest.js';
-import { checkEmrTarget, type EmrServerlessTarget, runOnEmrServerless } from './emr-serverless-job.js';
+import { checkEmrTarget, type EmrServerlessTarget } from './emr-target.js';
 import { commitSparkOutput, lakeOutput, localOutput } from './spark-output.js';
 import {
   confArgs,
   findSparkSubmit,
   runSparkSubmit,
-  S3A_HINT,
   SPARK_JOB,
   s3aSparkConf,
   sparkS3Jars,
 } from './spark-submit.js';
-
-export { SPARK_JOB } from './spark-submit.js';
 
 export interface SparkEngineOptions {
   /** The spark-submit to run: TWEETPIPE_SPARK_SUBMIT, else `.venv-spark/bin/spark-submit` (`make spark-deps`). */
@@ -87,7 +84,9 @@ export class SparkEngine implements Engine {
     const jars = s3 && !this.#emr ? sparkS3Jars() : undefined;
     if (this.#emr || jars) return this.#runInLake(lake, batches, progress, jars);
     if (s3 && !this.#hinted) {
-      progress.info(`process: ${S3A_HINT}`);
+      progress.info(
+        'process: Spark is given local copies of the S3 parts; `make spark-s3-jars` lets it read and write s3:// itself (s3a)',
+      );
       this.#hinted = true;
     }
     return this.#runOnCopies(lake, batches, progress);
@@ -125,6 +124,8 @@ export class SparkEngine implements Engine {
       if (this.#emr) {
         const job = await uploadJob(lake);
         progress.update(`process: submitting the Spark job on ${batches.length} batch(es) to EMR Serverless`);
+        // The EMR Serverless client loads only for EMR runs.
+        const { runOnEmrServerless } = await import('./emr-serverless-job.js');
         await runOnEmrServerless(
           this.#emr,
           {

@@ -116,6 +116,3 @@ export function lastErrors(log: string): string {
   });
   return picked.slice(-4).join('\n') || log.slice(-2000);
 }
-
-export const S3A_HINT =
-  'Spark is given local copies of the S3 parts; `make spark-s3-jars` lets it read and write s3:// itself (s3a)';

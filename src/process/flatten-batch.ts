@@ -1,7 +1,7 @@
 import { snowflakeTime } from '../core/snowflake.js';
 import { emptyTableRows, type TableRows } from '../schema/tables.js';
-import { EntityAnchor } from './clean/anchor-entities.js';
 import { cleanText, normalizeTag, normalizeText, urlDomain } from './clean/clean-text.js';
+import { placeEntities } from './clean/place-entities.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: API responses are untrusted JSON, checked field by field.
 type Json = Record<string, any>;
@@ -244,51 +244,29 @@ export class BatchFlattener {
     const createdDate = createdAt.slice(0, 10);
     const note = p.note_tweet && typeof p.note_tweet.text === 'string' ? p.note_tweet : undefined;
     const text = cleanText(note ? note.text : (str(p.text) ?? ''));
-    const entities = ((note ? note.entities : p.entities) ?? {}) as Json;
     const refs: Json[] = Array.isArray(p.referenced_tweets) ? p.referenced_tweets : [];
     const refOf = (type: string) => toId(refs.find((r) => r?.type === type)?.id);
     const m = (p.public_metrics ?? {}) as Json;
     const history: unknown[] = Array.isArray(p.edit_history_tweet_ids) ? p.edit_history_tweet_ids : [];
     const mediaKeys: unknown[] = Array.isArray(p.attachments?.media_keys) ? p.attachments.media_keys : [];
-    const anchor = new EntityAnchor(text);
-    const list = (name: string): Json[] => (Array.isArray(entities[name]) ? entities[name] : []);
-    const byStart = (a: Json, b: Json) => (a.start ?? 0) - (b.start ?? 0);
-
-    const hashtags = list('hashtags')
-      .filter((h) => typeof h?.tag === 'string')
-      .sort(byStart);
-    for (const h of hashtags) {
-      const [s, e] = anchor.place(`#${h.tag}`, h.start, h.end);
-      rows.tweet_hashtags.push([id, h.tag, normalizeTag(h.tag), s, e, createdDate]);
-    }
-    const cashtags = list('cashtags')
-      .filter((h) => typeof h?.tag === 'string')
-      .sort(byStart);
-    for (const h of cashtags) {
-      const [s, e] = anchor.place(`$${h.tag}`, h.start, h.end);
-      rows.tweet_cashtags.push([id, h.tag, normalizeTag(h.tag), s, e, createdDate]);
-    }
-    const mentions = list('mentions')
-      .filter((x) => typeof x?.username === 'string')
-      .sort(byStart);
-    for (const x of mentions) {
-      const [s, e] = anchor.place(`@${x.username}`, x.start, x.end);
-      rows.tweet_mentions.push([id, toId(x.id), x.username, s, e, createdDate]);
-    }
-    const urls = list('urls')
-      .filter((u) => typeof u?.url === 'string')
-      .sort(byStart);
+    const placed = placeEntities(text, (note ? note.entities : p.entities) ?? {});
+    const { hashtags, cashtags, mentions, urls } = placed;
+    for (const h of hashtags)
+      rows.tweet_hashtags.push([id, h.entity.tag, normalizeTag(h.entity.tag), h.start, h.end, createdDate]);
+    for (const h of cashtags)
+      rows.tweet_cashtags.push([id, h.entity.tag, normalizeTag(h.entity.tag), h.start, h.end, createdDate]);
+    for (const x of mentions)
+      rows.tweet_mentions.push([id, toId(x.entity.id), x.entity.username, x.start, x.end, createdDate]);
     for (const u of urls) {
-      const [s, e] = anchor.place(u.url, u.start, u.end);
-      const expanded = str(u.expanded_url);
+      const expanded = str(u.entity.expanded_url);
       rows.tweet_urls.push([
         id,
-        u.url,
+        u.entity.url,
         expanded,
-        str(u.display_url),
-        urlDomain(expanded ?? u.url),
-        s,
-        e,
+        str(u.entity.display_url),
+        urlDomain(expanded ?? u.entity.url),
+        u.start,
+        u.end,
         createdDate,
       ]);
     }

@@ -1,19 +1,26 @@
-import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { FatalError, RetryableError } from '../../core/errors.js';
 import { mapLimit } from '../../core/map-limit.js';
 import type { Progress } from '../../core/progress.js';
-import type { Lake } from '../../lake/lake.js';
+import type { Lake, LocalCopy } from '../../lake/lake.js';
 import { PROCESSED } from '../../lake/zones.js';
-import { type Row, TABLE_NAMES, TABLES, type TableSpec } from '../../schema/tables.js';
+import { type ProcessedTable, type Row, TABLE_NAMES, TABLES, type TableSpec } from '../../schema/tables.js';
 import { commitProcessed, listParquet } from '../commit-processed.js';
 import type { Engine, LandingBatch } from '../engine.js';
 import { BatchFlattener } from '../flatten-batch.js';
 import type { ProcessedFile, ProcessedManifest } from '../processed-manifest.js';
 import { readLandingBatch } from '../read-landing-batch.js';
 import { castSelect, quoteIdent, quoteString, stagingType } from './duckdb-sql.js';
+import {
+  type DuckDBFlattened,
+  dropFlattened,
+  flattenInDuckDB,
+  type NotFlattened,
+} from './flatten-in-duckdb.js';
 
 export interface DuckDBEngineOptions {
   /** DuckDB threads per instance (default 2). */
@@ -21,6 +28,11 @@ export interface DuckDBEngineOptions {
   memoryLimit?: string;
   /** Batches processed at once by `processBatches`, each in its own worker thread (default 2: one per core). */
   workers?: number;
+  /**
+   * Let DuckDB's JSON reader flatten clean batches (default true); false flattens every batch in
+   * TypeScript. Both give the same rows (`duckdb-engine.test.ts` holds them to it).
+   */
+  flattenInDuckDB?: boolean;
 }
 
 /** The default engine: rows are flattened in TypeScript, DuckDB (in-process) writes zstd Parquet. */
@@ -31,7 +43,7 @@ export class DuckDBEngine implements Engine {
   readonly #options: Required<DuckDBEngineOptions>;
 
   constructor(options: DuckDBEngineOptions = {}) {
-    this.#options = { threads: 2, memoryLimit: '1GB', workers: 2, ...options };
+    this.#options = { threads: 2, memoryLimit: '1GB', workers: 2, flattenInDuckDB: true, ...options };
   }
 
   /** Several batches at once, one worker thread (with its own DuckDB) per batch in flight. */
@@ -52,7 +64,11 @@ export class DuckDBEngine implements Engine {
     let running = workers;
     const pool = Array.from({ length: workers }, () => {
       const worker = new Worker(new URL('./duckdb-worker.js', import.meta.url), {
-        workerData: { lakeUri: lake.uri, lakeOptions: lake.options },
+        workerData: {
+          lakeUri: lake.uri,
+          lakeOptions: lake.options,
+          flattenInDuckDB: this.#options.flattenInDuckDB,
+        },
       });
       const next = () => worker.postMessage(failure ? null : (queue.shift() ?? null));
       worker.on(
@@ -108,6 +124,75 @@ export class DuckDBEngine implements Engine {
 
   async processBatch(lake: Lake, batch: LandingBatch, progress: Progress): Promise<ProcessedManifest> {
     const batchId = batch.manifest.batch_id;
+    const conn = await this.#connection();
+    const scratch = await lake.scratch(`process-${batchId}`);
+    try {
+      const flat = this.#options.flattenInDuckDB
+        ? await this.#flattenInDuckDB(conn, lake, batch, scratch.path)
+        : { fallback: 'flattening in DuckDB is off' };
+      if (!('fallback' in flat)) {
+        progress.update(
+          `process: ${flat.stats.posts_written} posts flattened, writing Parquet (batch ${batchId})`,
+        );
+        const { files, rows } = await this.#writeTables(conn, lake, scratch.path, batchId, flat.selects);
+        return await commitProcessed(lake, batch, {
+          engine: this.name,
+          files,
+          rows,
+          stats: flat.stats,
+          quarantine: [],
+          badParts: new Map(),
+        });
+      }
+      progress.update(`process: batch ${batchId} is flattened in TypeScript: ${flat.fallback}`);
+      return await this.#processInTypeScript(conn, lake, batch, scratch.path, progress);
+    } finally {
+      await dropFlattened(conn);
+      await scratch.release();
+    }
+  }
+
+  /**
+   * DuckDB's own JSON reader flattens the batch when every part is present and intact and the input
+   * is clean (see `flattenInDuckDB`); otherwise `{ fallback }`.
+   */
+  async #flattenInDuckDB(
+    conn: DuckDBConnection,
+    lake: Lake,
+    batch: LandingBatch,
+    scratch: string,
+  ): Promise<DuckDBFlattened | NotFlattened> {
+    const copies: LocalCopy[] = [];
+    try {
+      for (const part of batch.manifest.parts) {
+        const copy = await lake.localCopy(part.key).catch(() => undefined);
+        if (!copy) return { fallback: `part ${part.key} is missing` };
+        copies.push(copy);
+        const sha = createHash('sha256')
+          .update(await readFile(copy.path))
+          .digest('hex');
+        if (part.sha256 && sha !== part.sha256) return { fallback: `part ${part.key} fails its checksum` };
+      }
+      return await flattenInDuckDB(
+        conn,
+        copies.map((c) => c.path),
+        batch.manifest.batch_id,
+        scratch,
+      );
+    } finally {
+      for (const copy of copies) await copy.release();
+    }
+  }
+
+  /** The TypeScript flattener: any input, bad lines and records quarantined with their reason. */
+  async #processInTypeScript(
+    conn: DuckDBConnection,
+    lake: Lake,
+    batch: LandingBatch,
+    scratch: string,
+    progress: Progress,
+  ): Promise<ProcessedManifest> {
+    const batchId = batch.manifest.batch_id;
     const flattener = new BatchFlattener(batchId);
     const badParts = await readLandingBatch(lake, batch, flattener);
     const rows = flattener.finish();
@@ -116,82 +201,70 @@ export class DuckDBEngine implements Engine {
       throw new FatalError(`batch ${batchId}: reconciliation failed (${JSON.stringify(stats)})`);
     }
     progress.update(`process: ${stats.posts_written} posts flattened, writing Parquet (batch ${batchId})`);
-
-    const conn = await this.#connection();
-    const scratch = await lake.scratch(`process-${batchId}`);
-    const files: ProcessedFile[] = [];
-    try {
-      for (const table of TABLE_NAMES) {
-        const tableRows = rows[table];
-        if (tableRows.length === 0) continue;
-        const spec: TableSpec = TABLES[table];
-        const dir = path.join(scratch.path, table);
-        await this.#writeParquet(conn, spec, tableRows, dir, batchId);
-        // Rows per file from the Parquet footers (one query per table); the files move into the
-        // lake several at a time (each is synced before its rename).
-        const rowsOf = await parquetRowsIn(conn, dir);
-        const moved = await mapLimit(await listParquet(dir), 8, async (file) => {
-          const rel = path.relative(dir, file).split(path.sep).join('/');
-          const key = `${PROCESSED}/${table}/${rel}`;
-          const bytes = (await stat(file)).size;
-          await lake.putFile(key, file);
-          return { table, key, rows: rowsOf.get(file) ?? 0, bytes };
-        });
-        files.push(...moved);
-        const written = files.filter((f) => f.table === table).reduce((n, f) => n + f.rows, 0);
-        if (written !== tableRows.length) {
-          throw new FatalError(
-            `batch ${batchId}: ${table} has ${tableRows.length} rows but ${written} were written to Parquet`,
-          );
-        }
+    const counts = Object.fromEntries(
+      TABLE_NAMES.map((t) => [t, rows[t].length]),
+    ) as ProcessedManifest['rows'];
+    const selects: Partial<Record<ProcessedTable, string>> = {};
+    for (const table of TABLE_NAMES) {
+      if (rows[table].length > 0) selects[table] = await stageRows(TABLES[table], rows[table], scratch);
+    }
+    const { files, rows: written } = await this.#writeTables(conn, lake, scratch, batchId, selects);
+    for (const table of TABLE_NAMES) {
+      if (written[table] !== counts[table]) {
+        throw new FatalError(
+          `batch ${batchId}: ${table} has ${counts[table]} rows but ${written[table]} were written to Parquet`,
+        );
       }
-    } finally {
-      await scratch.release();
     }
     return commitProcessed(lake, batch, {
       engine: this.name,
       files,
-      rows: Object.fromEntries(TABLE_NAMES.map((t) => [t, rows[t].length])) as ProcessedManifest['rows'],
+      rows: counts,
       stats,
       quarantine: flattener.quarantine,
       badParts,
     });
   }
 
-  async #writeParquet(
+  /**
+   * Writes each table's SELECT as Parquet and moves the files into the lake; the rows in the files'
+   * footers must add up to the rows DuckDB wrote.
+   */
+  async #writeTables(
     conn: DuckDBConnection,
-    spec: TableSpec,
-    rows: Row[],
-    dir: string,
+    lake: Lake,
+    scratch: string,
     batchId: string,
-  ): Promise<void> {
-    // Rows reach DuckDB as one JSON array of arrays: JSON.stringify is a single native call, and
-    // DuckDB's reader parses it far faster than values can cross into an appender one by one.
-    const staged = `${dir}.rows.json`;
-    await writeFile(staged, rowsJson(rows));
-    const values = spec.columns
-      .map(([col, kind], i) => `CAST(json[${i + 1}] AS ${stagingType(kind)}) AS ${quoteIdent(col)}`)
-      .join(', ');
-    const source =
-      `(SELECT ${values} FROM read_json(${quoteString(staged)}, format = 'array', records = false, ` +
-      `columns = {'json': 'VARCHAR[]'}, maximum_object_size = ${MAX_ROW_BYTES}))`;
-    const select = `SELECT ${castSelect(spec)} FROM ${source}`;
-    const options = 'FORMAT parquet, COMPRESSION zstd';
-    try {
-      if (spec.partitioned) {
-        await conn.run(
-          `COPY (${select}) TO ${quoteString(dir)} (${options}, PARTITION_BY (created_date), WRITE_PARTITION_COLUMNS true, ` +
-            `FILENAME_PATTERN ${quoteString(`part_${batchId}_{i}`)}, OVERWRITE_OR_IGNORE true)`,
-        );
-      } else {
-        await mkdir(dir, { recursive: true });
-        await conn.run(
-          `COPY (${select}) TO ${quoteString(path.join(dir, `part_${batchId}.parquet`))} (${options})`,
+    selects: Partial<Record<ProcessedTable, string>>,
+  ): Promise<{ files: ProcessedFile[]; rows: ProcessedManifest['rows'] }> {
+    const files: ProcessedFile[] = [];
+    const rows = Object.fromEntries(TABLE_NAMES.map((t) => [t, 0])) as ProcessedManifest['rows'];
+    for (const table of TABLE_NAMES) {
+      const select = selects[table];
+      if (select === undefined) continue;
+      const spec: TableSpec = TABLES[table];
+      const dir = path.join(scratch, table);
+      rows[table] = await writeParquet(conn, spec, select, dir, batchId);
+      if (rows[table] === 0) continue;
+      // Rows per file from the Parquet footers (one query per table); the files move into the
+      // lake several at a time (each is synced before its rename).
+      const rowsOf = await parquetRowsIn(conn, dir);
+      const moved = await mapLimit(await listParquet(dir), 8, async (file) => {
+        const rel = path.relative(dir, file).split(path.sep).join('/');
+        const key = `${PROCESSED}/${table}/${rel}`;
+        const bytes = (await stat(file)).size;
+        await lake.putFile(key, file);
+        return { table, key, rows: rowsOf.get(file) ?? 0, bytes };
+      });
+      files.push(...moved);
+      const inFiles = moved.reduce((n, f) => n + f.rows, 0);
+      if (inFiles !== rows[table]) {
+        throw new FatalError(
+          `batch ${batchId}: DuckDB wrote ${rows[table]} ${table} rows but the Parquet files hold ${inFiles}`,
         );
       }
-    } finally {
-      await rm(staged, { force: true });
     }
+    return { files, rows };
   }
 
   async close(): Promise<void> {
@@ -215,6 +288,41 @@ function rowsJson(rows: Row[]): string {
   return JSON.stringify(rows, (_key, value: unknown) =>
     typeof value === 'string' ? value.toWellFormed() : value,
   );
+}
+
+/** Stages rows computed in TypeScript as a JSON file; returns the SELECT that reads them typed. */
+async function stageRows(spec: TableSpec, rows: Row[], scratch: string): Promise<string> {
+  // Rows reach DuckDB as one JSON array of arrays: JSON.stringify is a single native call, and
+  // DuckDB's reader parses it far faster than values can cross into an appender one by one.
+  const staged = path.join(scratch, `${spec.name}.rows.json`);
+  await writeFile(staged, rowsJson(rows));
+  const values = spec.columns
+    .map(([col, kind], i) => `CAST(json[${i + 1}] AS ${stagingType(kind)}) AS ${quoteIdent(col)}`)
+    .join(', ');
+  const source =
+    `(SELECT ${values} FROM read_json(${quoteString(staged)}, format = 'array', records = false, ` +
+    `columns = {'json': 'VARCHAR[]'}, maximum_object_size = ${MAX_ROW_BYTES}))`;
+  return `SELECT ${castSelect(spec)} FROM ${source}`;
+}
+
+/** Writes a table's SELECT as zstd Parquet under `dir`, partitioned by `created_date` where the contract says. */
+async function writeParquet(
+  conn: DuckDBConnection,
+  spec: TableSpec,
+  select: string,
+  dir: string,
+  batchId: string,
+): Promise<number> {
+  const columns = spec.columns.map(([col]) => quoteIdent(col)).join(', ');
+  const query = `SELECT ${columns} FROM (${select})`;
+  const options = 'FORMAT parquet, COMPRESSION zstd';
+  const copy = spec.partitioned
+    ? `COPY (${query}) TO ${quoteString(dir)} (${options}, PARTITION_BY (created_date), WRITE_PARTITION_COLUMNS true, ` +
+      `FILENAME_PATTERN ${quoteString(`part_${batchId}_{i}`)}, OVERWRITE_OR_IGNORE true)`
+    : `COPY (${query}) TO ${quoteString(path.join(dir, `part_${batchId}.parquet`))} (${options})`;
+  await mkdir(dir, { recursive: true });
+  const result = await conn.runAndReadAll(copy);
+  return Number(result.getRows()[0]?.[0] ?? 0);
 }
 
 /** Rows of every Parquet file under `dir`, by path, read from the files' footers. */

@@ -7,7 +7,12 @@ import { DuckDBEngine } from './duckdb-engine.js';
 
 /** A worker thread that processes the landing batches it is sent, one at a time, with its own DuckDB. */
 const lake = await openLake(workerData.lakeUri as string, workerData.lakeOptions as LakeOptions);
-const engine = new DuckDBEngine({ threads: 1, memoryLimit: '512MB', workers: 1 });
+const engine = new DuckDBEngine({
+  threads: 1,
+  memoryLimit: '512MB',
+  workers: 1,
+  flattenInDuckDB: workerData.flattenInDuckDB as boolean,
+});
 const progress = { info: (m: string) => parentPort!.postMessage({ info: m }), update: () => {} };
 parentPort!.on('message', async (batch: LandingBatch | null) => {
   if (batch === null) {

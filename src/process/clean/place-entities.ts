@@ -1,0 +1,45 @@
+import { EntityAnchor } from './anchor-entities.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: entities are untrusted JSON, checked field by field.
+type Json = Record<string, any>;
+
+/** An entity of a post placed in its cleaned text: X's entity object, its index in X's list, and offsets. */
+export interface Placed {
+  entity: Json;
+  index: number;
+  start: number;
+  end: number;
+}
+
+export interface PlacedEntities {
+  hashtags: Placed[];
+  cashtags: Placed[];
+  mentions: Placed[];
+  urls: Placed[];
+}
+
+/**
+ * The contract's entity rules for one post: the entities with a usable surface (`tag`, `username`,
+ * `url`), in order of X's `start`, each re-anchored in the cleaned `text` (hashtags, then cashtags,
+ * mentions and URLs, sharing the occurrences already taken).
+ */
+export function placeEntities(text: string, entities: Json): PlacedEntities {
+  const anchor = new EntityAnchor(text);
+  const place = (name: string, field: string, prefix: string): Placed[] => {
+    const list: Json[] = Array.isArray(entities?.[name]) ? entities[name] : [];
+    return list
+      .map((entity, index) => ({ entity, index }))
+      .filter(({ entity }) => typeof entity?.[field] === 'string')
+      .sort((a, b) => (a.entity.start ?? 0) - (b.entity.start ?? 0))
+      .map(({ entity, index }) => {
+        const [start, end] = anchor.place(`${prefix}${entity[field]}`, entity.start, entity.end);
+        return { entity, index, start, end };
+      });
+  };
+  return {
+    hashtags: place('hashtags', 'tag', '#'),
+    cashtags: place('cashtags', 'tag', '$'),
+    mentions: place('mentions', 'username', '@'),
+    urls: place('urls', 'url', ''),
+  };
+}

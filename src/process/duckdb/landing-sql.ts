@@ -1,0 +1,111 @@
+/**
+ * SQL pieces that let DuckDB read landing lines itself: the typed shape of an X API v2 response
+ * (only the fields the contract uses; others are ignored) and macros that apply the contract's
+ * rules exactly as the TypeScript flattener does (`flatten-batch.ts`, `clean/clean-text.ts`).
+ * Where DuckDB's functions could disagree with JavaScript's (lower-casing of `İ` and `Σ`, URL host
+ * parsing beyond plain ASCII names, NFKC), the caller computes those values in TypeScript.
+ */
+
+// Scalars are read as JSON (kept as text) so each keeps its JSON type: the macros below take a
+// value only when it has the type the contract expects, as the TypeScript flattener does (a
+// counter sent as "12" or a text sent as 12 is NULL, not cast). Structs and lists are typed: a
+// response whose shape differs fails the read, and the batch is flattened in TypeScript.
+const J = 'JSON';
+const ENTITY = (extra: string) => `STRUCT("start" ${J}, "end" ${J}, ${extra})[]`;
+const ENTITIES =
+  `STRUCT(hashtags ${ENTITY(`tag ${J}`)}, cashtags ${ENTITY(`tag ${J}`)}, ` +
+  `mentions ${ENTITY(`username ${J}, id ${J}`)}, ` +
+  `urls ${ENTITY(`url ${J}, expanded_url ${J}, display_url ${J}`)})`;
+const POST =
+  `STRUCT(id ${J}, author_id ${J}, conversation_id ${J}, in_reply_to_user_id ${J}, created_at VARCHAR, ` +
+  `text ${J}, lang ${J}, source ${J}, possibly_sensitive ${J}, reply_settings ${J}, ` +
+  `referenced_tweets STRUCT(type ${J}, id ${J})[], ` +
+  `public_metrics STRUCT(retweet_count ${J}, reply_count ${J}, like_count ${J}, quote_count ${J}, ` +
+  `impression_count ${J}, bookmark_count ${J}), ` +
+  `entities ${ENTITIES}, note_tweet STRUCT(text ${J}, entities ${ENTITIES}), ` +
+  `edit_history_tweet_ids ${J}[], attachments STRUCT(media_keys ${J}[]), geo STRUCT(place_id ${J}))`;
+const USER =
+  `STRUCT(id ${J}, username ${J}, name ${J}, description ${J}, location ${J}, url ${J}, ` +
+  `profile_image_url ${J}, created_at VARCHAR, verified ${J}, verified_type ${J}, protected ${J}, ` +
+  `public_metrics STRUCT(followers_count ${J}, following_count ${J}, tweet_count ${J}, ` +
+  `listed_count ${J}, like_count ${J}))`;
+const MEDIA =
+  `STRUCT(media_key ${J}, type ${J}, url ${J}, preview_image_url ${J}, width ${J}, ` +
+  `height ${J}, duration_ms ${J}, alt_text ${J}, public_metrics STRUCT(view_count ${J}))`;
+const PLACE =
+  `STRUCT(id ${J}, full_name ${J}, name ${J}, country ${J}, country_code ${J}, ` +
+  `place_type ${J}, geo STRUCT(bbox ${J}[]))`;
+
+/** The typed landing line: `retrieved_at` and the response, for `read_json(columns = …)`. */
+export const LANDING_COLUMNS = {
+  retrieved_at: 'VARCHAR',
+  response: `STRUCT(data ${POST}[], includes STRUCT(users ${USER}[], tweets ${POST}[], media ${MEDIA}[], places ${PLACE}[]), errors JSON[])`,
+};
+
+// White space as JavaScript's `\s` (with the `u` flag) defines it, for RE2; WS1 without the space.
+const WS1 = String.raw`\t\n\x0B\f\r\x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}\x{FEFF}`;
+const WS = `${WS1} `;
+
+/**
+ * Code point ranges NFC leaves alone in any text made only of them: each is NFC, never the second
+ * part of a composition, and of combining class 0 (checked against JavaScript's Unicode data by
+ * `landing-sql.test.ts`). Text with anything else goes through `nfc_normalize`.
+ */
+export const NFC_INERT: readonly (readonly [number, number])[] = [
+  [0x0, 0x2ff],
+  [0x370, 0x373],
+  [0x375, 0x37d],
+  [0x37f, 0x386],
+  [0x388, 0x3ff],
+  [0x400, 0x482],
+  [0x48a, 0x52f],
+  [0x5d0, 0x5ea],
+  [0x620, 0x64a],
+  [0xe01, 0xe30],
+  [0x2010, 0x2027],
+  [0x2030, 0x205e],
+  [0x2190, 0x2328],
+  [0x232b, 0x27bf],
+  [0x2b00, 0x2bff],
+  [0x3000, 0x3029],
+  [0x3041, 0x3096],
+  [0x30a1, 0x30fa],
+  [0x30fc, 0x30ff],
+  [0x4e00, 0x9fff],
+  [0xac00, 0xd7a3],
+  [0xfe0f, 0xfe0f],
+  [0xff01, 0xffef],
+  [0x1f000, 0x1faff],
+];
+const hex = (n: number) => `\\x{${n.toString(16)}}`;
+const NOT_NFC_INERT = `[^${NFC_INERT.map(([a, b]) => (a === b ? hex(a) : `${hex(a)}-${hex(b)}`)).join('')}]`;
+
+/** Characters whose JavaScript lower case DuckDB's `lower` does not give (full and contextual mappings). */
+export const LOWER_CASE_EXCEPTIONS = '[İΣ]';
+
+/**
+ * Macros (temporary, per connection):
+ * - `tp_str(json)`, `tp_num(json)`, `tp_bool(json)`: the value when it is a JSON string, number
+ *   or boolean, else NULL (as `str`, `num`, `bool`).
+ * - `tp_id(json)`: a decimal 64-bit ID sent as a JSON string, else NULL (as `toId`).
+ * - `tp_ts(text)`: an ISO-8601 UTC timestamp as the collector and X write it, else NULL.
+ * - `tp_clean(text)`: `cleanText` — `&lt;` `&gt;` `&amp;` decoded in one pass, NFC, C0 controls
+ *   other than tab and newline removed (each step only where the text can need it).
+ * - `tp_norm(text)`: `normalizeText` for text without `LOWER_CASE_EXCEPTIONS`.
+ * - `tp_plain_url(url)`: true when the URL's host is a plain ASCII name, where `tp_domain` equals
+ *   `urlDomain` (WHATWG parsing); other URLs are resolved in TypeScript.
+ */
+export const MACROS = [
+  `CREATE OR REPLACE TEMP MACRO tp_str(j) AS CASE WHEN NOT starts_with(CAST(j AS VARCHAR), '"') THEN NULL ` +
+    String.raw`WHEN contains(CAST(j AS VARCHAR), '\') THEN j ->> '$' ELSE trim(CAST(j AS VARCHAR), '"') END`,
+  `CREATE OR REPLACE TEMP MACRO tp_num(j) AS CASE WHEN isfinite(TRY_CAST(CAST(j AS VARCHAR) AS DOUBLE)) THEN TRY_CAST(CAST(j AS VARCHAR) AS DOUBLE) END`,
+  `CREATE OR REPLACE TEMP MACRO tp_bool(j) AS CASE CAST(j AS VARCHAR) WHEN 'true' THEN true WHEN 'false' THEN false END`,
+  `CREATE OR REPLACE TEMP MACRO tp_id(j) AS CASE WHEN regexp_full_match(CAST(j AS VARCHAR), '"[0-9]{1,19}"') THEN TRY_CAST(trim(CAST(j AS VARCHAR), '"') AS BIGINT) END`,
+  String.raw`CREATE OR REPLACE TEMP MACRO tp_ts(s) AS CASE WHEN regexp_full_match(s, '[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,3})?Z') THEN TRY_CAST(rtrim(s, 'Z') AS TIMESTAMP) END`,
+  `CREATE OR REPLACE TEMP MACRO tp_unescape(t) AS CASE WHEN contains(t, '&') THEN replace(replace(replace(t, '&lt;', '<'), '&gt;', '>'), '&amp;', '&') ELSE t END`,
+  `CREATE OR REPLACE TEMP MACRO tp_nfc(t) AS CASE WHEN regexp_matches(t, '${NOT_NFC_INERT}') THEN nfc_normalize(t) ELSE t END`,
+  String.raw`CREATE OR REPLACE TEMP MACRO tp_clean(t) AS regexp_replace(tp_nfc(tp_unescape(t)), '[\x00-\x08\x0B-\x1F]', '', 'g')`,
+  String.raw`CREATE OR REPLACE TEMP MACRO tp_norm(t) AS trim(regexp_replace(regexp_replace(regexp_replace(regexp_replace(lower(t), '^rt @[\p{L}\p{N}_]+:[${WS}]*', ''), 'https?://[^${WS}]+', ' ', 'g'), '@[\p{L}\p{N}_]+', ' ', 'g'), '[${WS}]{2,}|[${WS1}]', ' ', 'g'))`,
+  String.raw`CREATE OR REPLACE TEMP MACRO tp_plain_url(u) AS regexp_full_match(u, '(?i)https?://([a-z0-9-]+\.)*[a-z][a-z0-9-]*([/?#].*)?') AND NOT regexp_matches(u, '(?i)^https?://([^/?#]*\.)?xn--')`,
+  String.raw`CREATE OR REPLACE TEMP MACRO tp_domain(u) AS regexp_replace(lower(regexp_extract(u, '^(?i)https?://([^/?#]*)', 1)), '^www\.', '')`,
+];

@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { cpSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { type RunningEmulator, startEmulator } from '../../emulator/index.js';
+import { LocalLake } from '../../lake/local/local-lake.js';
+import { TABLE_NAMES } from '../../schema/tables.js';
+import { quarantineRows, tableRows, writeNastyLanding } from '../../testing/engine-parity.js';
+import { type TempWorkspace, tempWorkspace } from '../../testing/temp-workspace.js';
+import { writeTrickyLanding } from '../../testing/tricky-landing.js';
+import { processPending } from '../index.js';
+import { DuckDBEngine } from './duckdb-engine.js';
+
+const NOW = '2026-11-20T12:00:00.000Z';
+
+describe('flattening in DuckDB gives what the TypeScript flattener gives', () => {
+  let em: RunningEmulator;
+  let sql: TempWorkspace;
+  let ts: TempWorkspace;
+  const messages: string[] = [];
+  before(async () => {
+    em = await startEmulator({ now: NOW, seed: 29 });
+    sql = tempWorkspace();
+    const lake = new LocalLake(sql.lakeUri);
+    await writeNastyLanding(sql.settings(em.url), lake, NOW);
+    await writeTrickyLanding(lake);
+    ts = tempWorkspace();
+    cpSync(path.join(sql.dir, 'lake'), path.join(ts.dir, 'lake'), { recursive: true });
+    const progress = { info: (m: string) => messages.push(m), update: (m: string) => messages.push(m) };
+    await processPending(sql.settings(em.url), lake, {
+      engine: new DuckDBEngine({ workers: 1 }),
+      progress,
+    });
+    await processPending(ts.settings(em.url), new LocalLake(ts.lakeUri), {
+      engine: new DuckDBEngine({ workers: 1, flattenInDuckDB: false }),
+    });
+  });
+  after(async () => {
+    sql?.remove();
+    ts?.remove();
+    await em?.close();
+  });
+
+  it('DuckDB flattens the clean batches; the batch with bad input goes to TypeScript, saying why', () => {
+    const fallbacks = messages.filter((m) => m.includes('flattened in TypeScript'));
+    assert.equal(fallbacks.length, 1, fallbacks.join('\n'));
+    assert.match(fallbacks[0]!, /badbad.*part .* (is missing|fails its checksum)/);
+  });
+
+  for (const table of TABLE_NAMES)
+    it(`${table}: identical rows`, async () => {
+      const a = await tableRows(sql.dir, table);
+      const b = await tableRows(ts.dir, table);
+      assert.ok(a.length > 0, `${table} has rows`);
+      assert.deepEqual(
+        a.filter((r) => !b.includes(r)),
+        b.filter((r) => !a.includes(r)),
+        `${table}: rows only one flattener wrote (left: DuckDB, right: TypeScript)`,
+      );
+      assert.equal(a.length, b.length);
+    });
+
+  it('identical quarantine and reconciliation counts', async () => {
+    assert.deepEqual(await quarantineRows(sql.dir), await quarantineRows(ts.dir));
+    const manifests = async (dir: string) => {
+      const lake = new LocalLake(`file://${path.join(dir, 'lake')}`);
+      const out: Record<string, unknown> = {};
+      for (const o of await lake.list('processed/_manifests/')) {
+        const m = JSON.parse((await lake.get(o.key))!.toString());
+        out[m.batch_id] = { stats: m.stats, rows: m.rows, quarantined: m.quarantined };
+      }
+      return out;
+    };
+    assert.deepEqual(await manifests(sql.dir), await manifests(ts.dir));
+  });
+});

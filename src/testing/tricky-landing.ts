@@ -1,0 +1,168 @@
+import { landingLine } from '../collect/landing-line.js';
+import { commitLandingBatch, writeLandingPart } from '../collect/landing-writer.js';
+import type { Lake } from '../lake/lake.js';
+
+/**
+ * A landing batch every line of which is well-formed (so DuckDB may flatten it) but whose values
+ * test every rule where SQL and JavaScript could part: HTML entities and NFC shifting entity
+ * offsets, İ and Σ, full-width tags, URL hosts beyond plain ASCII, scalars of the wrong JSON type,
+ * ties in `retrieved_at`, `note_tweet`, a post without `created_at`, odd entity lists.
+ */
+export async function writeTrickyLanding(lake: Lake, batchId = '20261120T130000000Z-tricky'): Promise<void> {
+  const meta = (retrieved_at: string) => ({
+    retrieved_at,
+    endpoint: '/2/tweets/search/recent',
+    query: 'tricky',
+    request_url: 'http://e/tricky',
+    status: 200,
+  });
+  const T0 = '2026-11-20T12:00:00.000Z';
+  const T1 = '2026-11-20T12:00:01.5Z';
+  const tag = (start: unknown, tagValue: unknown, end?: unknown) => ({ start, end, tag: tagValue });
+  const url = (start: number, u: string, expanded?: unknown) => ({
+    start,
+    end: start + u.length,
+    url: u,
+    expanded_url: expanded,
+    display_url: 'x.com/…',
+  });
+  const user = (id: string, extra: Record<string, unknown> = {}) => ({
+    id,
+    username: `u${id}`,
+    name: `Name ${id}`,
+    created_at: '2020-01-02T03:04:05.000Z',
+    public_metrics: {
+      followers_count: 1,
+      following_count: 2,
+      tweet_count: 3,
+      listed_count: 4,
+      like_count: 5,
+    },
+    ...extra,
+  });
+  const first = {
+    data: [
+      {
+        id: '2123747899645166301',
+        author_id: '11',
+        created_at: '2026-11-20T11:00:00.000Z',
+        text: 'Q&amp;A &lt;b&gt; #first then\t#second and\u00a0$TSLA @ann',
+        lang: 'en',
+        entities: {
+          hashtags: [tag(10, 'first', 16), tag(26, 'second', 33), null, tag(1, 42)],
+          cashtags: [tag(42, 'TSLA', 47)],
+          mentions: [{ start: 52, end: 56, username: 'ann', id: '12' }],
+        },
+        public_metrics: { like_count: '12', retweet_count: true, reply_count: 1.5, quote_count: 7 },
+        edit_history_tweet_ids: ['2123747899645166300', '2123747899645166301'],
+      },
+      {
+        id: '2123747899645166302',
+        author_id: 123,
+        conversation_id: '2123747899645166302',
+        created_at: '2026-11-19T23:59:59Z',
+        text: 'İSTANBUL ΣΟΦΙΑΣ cafe\u0301 #ＡＩ #Ünï\u0007 end\u000b',
+        lang: 5,
+        source: { app: 'x' },
+        possibly_sensitive: 'true',
+        reply_settings: 'everyone',
+        entities: { hashtags: [tag(22, 'ＡＩ', 25), tag('26', 'Ünï', 30), tag(22, 'ＡＩ', 25)] },
+        referenced_tweets: [
+          { type: 'quoted', id: '2123747899645166303' },
+          { type: 'quoted', id: 'x' },
+          { type: 5, id: '1' },
+        ],
+        attachments: { media_keys: ['3_1', 7, '3_1'] },
+        geo: { place_id: 'pl1' },
+        edit_history_tweet_ids: ['2123747899645166302', 99],
+      },
+      {
+        id: '2123747899645166304',
+        author_id: '11',
+        text: 'short',
+        note_tweet: {
+          text: 'A long note ✨ with https://t.co/abc and https://t.co/def and https://t.co/ghi plus more https://t.co/jkl',
+          entities: {
+            urls: [
+              url(19, 'https://t.co/abc', 'https://bücher.example/x'),
+              url(40, 'https://t.co/def', 'HTTPS://WWW.Example.COM:8080/a'),
+              url(61, 'https://t.co/ghi', 'https://user@host.example/'),
+              url(87, 'https://t.co/jkl', ''),
+            ],
+          },
+        },
+        public_metrics: { like_count: 1 },
+      },
+    ],
+    includes: {
+      users: [user('11'), user('12', { verified: 'yes', description: 'a &amp; b\u0001' })],
+      tweets: [
+        {
+          id: '2123747899645166303',
+          author_id: '12',
+          created_at: T0,
+          text: 'RT @ann: quoted\u00a0 text  ΟΔΟΣ here',
+        },
+      ],
+      media: [
+        { media_key: '3_1', type: 'photo', width: '100', height: 200 },
+        { media_key: 9, type: 'photo' },
+      ],
+      places: [{ id: 'pl1', full_name: 'Somewhere', geo: { bbox: [1.5, '2', 3, 4] } }],
+    },
+    errors: [{ title: 'Not Found Error', detail: 'gone' }],
+  };
+  const second = {
+    data: [
+      {
+        id: '2123747899645166304',
+        author_id: '11',
+        text: 'short,\tseen again\u2028at the same time',
+        public_metrics: { like_count: 2 },
+      },
+      {
+        id: '2123747899645166305',
+        author_id: '12',
+        created_at: '2026-11-20T10:00:00.000Z',
+        text: 'urls\thttps://a.example/x\u3000http://127.0.0.1/ https://xn--bcher-kva.example/ https://a..b/ https://xn--zz.example/',
+        entities: {
+          urls: [
+            url(5, 'https://a.example/x'),
+            url(25, 'http://127.0.0.1/'),
+            url(43, 'https://xn--bcher-kva.example/'),
+            url(74, 'https://a..b/'),
+            url(88, 'https://xn--zz.example/'),
+          ],
+        },
+      },
+    ],
+    includes: {
+      users: [user('11', { name: 'Renamed' }), user('12')],
+      tweets: [
+        { id: '2123747899645166303', author_id: '12', created_at: T0, text: 'RT @ann: later copy ΟΔΟΣ' },
+      ],
+      media: [{ media_key: '3_1', type: 'video', width: 640, height: 480, duration_ms: 1000 }],
+    },
+  };
+  const where = { source: 'search_recent', ingestDate: '2026-11-20', batchId };
+  const part0 = await writeLandingPart(lake, where, 0, [landingLine(meta(T0), JSON.stringify(first))]);
+  const part1 = await writeLandingPart(lake, where, 1, [
+    landingLine(meta(T0), JSON.stringify(second)),
+    '',
+    landingLine(meta(T1), JSON.stringify({ data: [], meta: { result_count: 0 } })),
+  ]);
+  await commitLandingBatch(lake, {
+    batch_id: batchId,
+    source: where.source,
+    ingest_date: where.ingestDate,
+    endpoint: '/2/tweets/search/recent',
+    query: 'tricky',
+    created_at: T0,
+    committed_at: T1,
+    parts: [part0, part1],
+    pages: 3,
+    posts: 5,
+    partial_errors: 1,
+    newest_id: null,
+  });
+}

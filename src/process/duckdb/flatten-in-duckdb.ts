@@ -94,8 +94,9 @@ export async function flattenInDuckDB(
   // Entities: X's offsets stand when the surface form is exactly there in the cleaned text and no
   // two entities of the post start at the same place; other posts are placed in TypeScript.
   await conn.run(
-    `CREATE OR REPLACE TEMP TABLE tp_ent AS SELECT *, (hint >= 0 AND hint < 1e9 AND hint = floor(hint) ` +
-      `AND substring(text, TRY_CAST(hint AS BIGINT) + 1, length(surface)) = surface AND nfc_normalize(surface) = surface) AS exact ` +
+    `CREATE OR REPLACE TEMP TABLE tp_ent AS SELECT k, id, pos, hint, val, surface, uid, expanded, display, ` +
+      `(hint >= 0 AND hint < 1e9 AND hint = floor(hint) ` +
+      `AND substring(text, TRY_CAST(hint AS BIGINT) + 1, length(surface)) = surface AND tp_nfc(surface) = surface) AS exact ` +
       `FROM (${ENTITY_KINDS.map(
         ({ kind, field, prefix }, k) =>
           `SELECT ${k} AS k, id, pos, text, tp_num(e."start") AS hint, tp_str(e.${field}) AS val, ` +
@@ -179,15 +180,16 @@ async function stageLookups(conn: DuckDBConnection, dir: string): Promise<void> 
   await stage(conn, dir, 'tp_map', map, { kind: 'VARCHAR', key: 'VARCHAR', value: 'VARCHAR' });
 }
 
+/** Users: the latest retrieval wins, ties going to the later occurrence (one row per account). */
 async function flattenUsers(conn: DuckDBConnection): Promise<{ read: number } | NotFlattened> {
   await conn.run(
-    `CREATE OR REPLACE TEMP TABLE tp_users AS SELECT ln, rts, generate_subscripts(r.includes.users, 1) AS pos, ` +
-      `unnest(r.includes.users) AS u FROM tp_lines`,
+    `CREATE OR REPLACE TEMP TABLE tp_users AS SELECT tp_id(u.id) AS id, count(*) AS seen, ` +
+      `bool_or(u IS NULL OR (u.created_at IS NOT NULL AND tp_ts(u.created_at) IS NULL)) AS bad, ` +
+      `arg_max({'u': u, 'rts': rts}, {'rts': rts, 'ln': ln, 'pos': pos}) AS w FROM (` +
+      `SELECT ln, rts, generate_subscripts(r.includes.users, 1) AS pos, unnest(r.includes.users) AS u FROM tp_lines) ` +
+      `GROUP BY 1`,
   );
-  const [read, bad] = await one(
-    conn,
-    `SELECT count(*), count(*) FILTER (u IS NULL OR tp_id(u.id) IS NULL OR (u.created_at IS NOT NULL AND tp_ts(u.created_at) IS NULL)) FROM tp_users`,
-  );
+  const [read, bad] = await one(conn, `SELECT coalesce(sum(seen), 0), count(*) FILTER (id IS NULL OR bad) FROM tp_users`);
   if (bad > 0) return { fallback: 'a user without a valid id or with a created_at that is not ISO' };
   return { read };
 }
@@ -242,14 +244,14 @@ function tableSelects(batch: string): Record<ProcessedTable, string> {
       `CASE WHEN is_match THEN 'match' ELSE 'reference' END AS collected_via, ${batch} AS batch_id ` +
       `FROM tp_posts LEFT JOIN tp_slow_text n USING (id)`,
     users:
-      `SELECT tp_id(w.u.id) AS user_id, ${u('username')}, ${u('name')}, tp_clean(tp_str(w.u.description)) AS description, ` +
+      `SELECT id AS user_id, ${u('username')}, ${u('name')}, tp_clean(tp_str(w.u.description)) AS description, ` +
       `${u('location')}, ${u('url')}, ${u('profile_image_url')}, tp_ts(w.u.created_at) AS created_at, ` +
       `tp_bool(w.u.verified) AS verified, ${u('verified_type')}, tp_bool(w.u.protected) AS protected, ` +
       ['followers_count', 'following_count', 'tweet_count', 'listed_count', 'like_count']
         .map((m) => `${int(`w.u.public_metrics.${m}`)} AS ${m}, `)
         .join('') +
       `w.rts AS retrieved_at, ${batch} AS batch_id ` +
-      `FROM (SELECT arg_max({'u': u, 'rts': rts}, {'rts': rts, 'ln': ln, 'pos': pos}) AS w FROM tp_users GROUP BY tp_id(u.id))`,
+      `FROM tp_users`,
     tweet_hashtags: tags(0),
     tweet_cashtags: tags(1),
     tweet_mentions: `SELECT tweet_id, uid AS user_id, val AS username, start_index, end_index, created_date FROM (${place(2)})`,

@@ -40,6 +40,7 @@ export class DuckDBEngine implements Engine {
   readonly name = 'duckdb';
   #instance: DuckDBInstance | undefined;
   #conn: DuckDBConnection | undefined;
+  #spill: LocalCopy | undefined;
   readonly #options: Required<DuckDBEngineOptions>;
 
   constructor(options: DuckDBEngineOptions = {}) {
@@ -110,9 +111,12 @@ export class DuckDBEngine implements Engine {
     }
   }
 
-  async #connection(): Promise<DuckDBConnection> {
+  async #connection(lake: Lake): Promise<DuckDBConnection> {
     if (!this.#conn) {
+      // Past its memory limit DuckDB spills to disk (in the lake's scratch space) instead of failing.
+      this.#spill = await lake.scratch('duckdb-spill');
       this.#instance = await DuckDBInstance.create(':memory:', {
+        temp_directory: this.#spill.path,
         threads: String(this.#options.threads),
         memory_limit: this.#options.memoryLimit,
         preserve_insertion_order: 'false',
@@ -124,7 +128,7 @@ export class DuckDBEngine implements Engine {
 
   async processBatch(lake: Lake, batch: LandingBatch, progress: Progress): Promise<ProcessedManifest> {
     const batchId = batch.manifest.batch_id;
-    const conn = await this.#connection();
+    const conn = await this.#connection(lake);
     const scratch = await lake.scratch(`process-${batchId}`);
     try {
       const flat = this.#options.flattenInDuckDB
@@ -144,7 +148,8 @@ export class DuckDBEngine implements Engine {
           badParts: new Map(),
         });
       }
-      progress.update(`process: batch ${batchId} is flattened in TypeScript: ${flat.fallback}`);
+      if (this.#options.flattenInDuckDB)
+        progress.info(`process: batch ${batchId} goes to the TypeScript flattener: ${flat.fallback}`);
       return await this.#processInTypeScript(conn, lake, batch, scratch.path, progress);
     } finally {
       await dropFlattened(conn);
@@ -164,21 +169,29 @@ export class DuckDBEngine implements Engine {
   ): Promise<DuckDBFlattened | NotFlattened> {
     const copies: LocalCopy[] = [];
     try {
-      for (const part of batch.manifest.parts) {
-        const copy = await lake.localCopy(part.key).catch(() => undefined);
-        if (!copy) return { fallback: `part ${part.key} is missing` };
+      // Parts are fetched (a remote lake) and checked a few at a time; the TypeScript flattener
+      // quarantines a part that is missing or fails its checksum.
+      const paths: string[] = [];
+      const problems = await mapLimit(batch.manifest.parts, 4, async (part, i) => {
+        let copy: LocalCopy;
+        try {
+          copy = await lake.localCopy(part.key);
+        } catch (error) {
+          return `part ${part.key} cannot be read (${(error as Error).message.split('\n')[0]})`;
+        }
         copies.push(copy);
+        paths[i] = copy.path;
         const sha = createHash('sha256')
           .update(await readFile(copy.path))
           .digest('hex');
-        if (part.sha256 && sha !== part.sha256) return { fallback: `part ${part.key} fails its checksum` };
-      }
-      return await flattenInDuckDB(
-        conn,
-        copies.map((c) => c.path),
-        batch.manifest.batch_id,
-        scratch,
-      );
+        return part.sha256 && sha !== part.sha256 ? `part ${part.key} fails its checksum` : undefined;
+      });
+      const problem = problems.find((p) => p !== undefined);
+      if (problem) return { fallback: problem };
+      return await flattenInDuckDB(conn, paths, batch.manifest.batch_id, scratch);
+    } catch (error) {
+      // Whatever DuckDB cannot do with this input, the TypeScript flattener can.
+      return { fallback: `DuckDB: ${(error as Error).message.split('\n')[0]}` };
     } finally {
       for (const copy of copies) await copy.release();
     }
@@ -270,6 +283,8 @@ export class DuckDBEngine implements Engine {
   async close(): Promise<void> {
     this.#conn?.closeSync();
     this.#instance?.closeSync();
+    await this.#spill?.release();
+    this.#spill = undefined;
     this.#conn = undefined;
     this.#instance = undefined;
   }

@@ -189,7 +189,10 @@ async function flattenUsers(conn: DuckDBConnection): Promise<{ read: number } | 
       `SELECT ln, rts, generate_subscripts(r.includes.users, 1) AS pos, unnest(r.includes.users) AS u FROM tp_lines) ` +
       `GROUP BY 1`,
   );
-  const [read, bad] = await one(conn, `SELECT coalesce(sum(seen), 0), count(*) FILTER (id IS NULL OR bad) FROM tp_users`);
+  const [read, bad] = await one(
+    conn,
+    `SELECT coalesce(sum(seen), 0), count(*) FILTER (id IS NULL OR bad) FROM tp_users`,
+  );
   if (bad > 0) return { fallback: 'a user without a valid id or with a created_at that is not ISO' };
   return { read };
 }

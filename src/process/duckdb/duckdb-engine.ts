@@ -33,12 +33,15 @@ export interface DuckDBEngineOptions {
   workers?: number;
   /**
    * Let DuckDB's JSON reader flatten clean batches (default true); false flattens every batch in
-   * TypeScript. Both give the same rows (`duckdb-engine.test.ts` holds them to it).
+   * TypeScript. Both give the same rows (`flatten-in-duckdb.test.ts` holds them to it).
    */
   flattenInDuckDB?: boolean;
 }
 
-/** The default engine: rows are flattened in TypeScript, DuckDB (in-process) writes zstd Parquet. */
+/**
+ * The default engine, DuckDB in-process: clean batches are flattened by DuckDB itself, any other
+ * batch by the TypeScript flattener (which quarantines); DuckDB writes zstd Parquet.
+ */
 export class DuckDBEngine implements Engine {
   readonly name = 'duckdb';
   #instance: DuckDBInstance | undefined;

@@ -1,3 +1,4 @@
+import { cpSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -7,6 +8,7 @@ import { commitLandingBatch, writeLandingPart } from '../collect/landing-writer.
 import type { Settings } from '../config/settings.js';
 import type { Lake } from '../lake/lake.js';
 import { LocalLake } from '../lake/local/local-lake.js';
+import { type TempWorkspace, tempWorkspace } from './temp-workspace.js';
 
 /**
  * The landing batches both engines must agree on: emulator batches that overlap (the same posts
@@ -121,4 +123,31 @@ export async function quarantineRows(lakeDir: string): Promise<string[]> {
         out.push(JSON.stringify([r.reason.split(':')[0], r.part, r.line, r.raw]));
       }
   return out.sort();
+}
+
+/** Each processed batch's reconciliation as its manifest records it, by batch id, and the engines that wrote them. */
+export async function manifestSummaries(
+  lakeDir: string,
+): Promise<{ batches: Record<string, unknown>; engines: Set<string> }> {
+  const lake = new LocalLake(`file://${path.join(lakeDir, 'lake')}`);
+  const batches: Record<string, unknown> = {};
+  const engines = new Set<string>();
+  for (const o of await lake.list('processed/_manifests/')) {
+    const m = JSON.parse((await lake.get(o.key))!.toString());
+    batches[m.batch_id] = { stats: m.stats, rows: m.rows, quarantined: m.quarantined, files: m.files.length };
+    engines.add(m.engine);
+  }
+  return { batches, engines };
+}
+
+/** Two workspaces whose lakes hold the same landing zone, written once by `write` into the first. */
+export async function twinWorkspaces(
+  apiUrl: string,
+  write: (settings: Settings, lake: Lake) => Promise<void>,
+): Promise<[TempWorkspace, TempWorkspace]> {
+  const first = tempWorkspace();
+  await write(first.settings(apiUrl), new LocalLake(first.lakeUri));
+  const second = tempWorkspace();
+  cpSync(path.join(first.dir, 'lake'), path.join(second.dir, 'lake'), { recursive: true });
+  return [first, second];
 }

@@ -1,12 +1,16 @@
 import assert from 'node:assert/strict';
-import { cpSync } from 'node:fs';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type RunningEmulator, startEmulator } from '../../emulator/index.js';
 import { LocalLake } from '../../lake/local/local-lake.js';
 import { TABLE_NAMES } from '../../schema/tables.js';
-import { quarantineRows, tableRows, writeNastyLanding } from '../../testing/engine-parity.js';
-import { type TempWorkspace, tempWorkspace } from '../../testing/temp-workspace.js';
+import {
+  manifestSummaries,
+  quarantineRows,
+  tableRows,
+  twinWorkspaces,
+  writeNastyLanding,
+} from '../../testing/engine-parity.js';
+import type { TempWorkspace } from '../../testing/temp-workspace.js';
 import { writeTrickyLanding } from '../../testing/tricky-landing.js';
 import { processPending } from '../index.js';
 import { DuckDBEngine } from './duckdb-engine.js';
@@ -20,14 +24,12 @@ describe('flattening in DuckDB gives what the TypeScript flattener gives', () =>
   const messages: string[] = [];
   before(async () => {
     em = await startEmulator({ now: NOW, seed: 29 });
-    sql = tempWorkspace();
-    const lake = new LocalLake(sql.lakeUri);
-    await writeNastyLanding(sql.settings(em.url), lake, NOW);
-    await writeTrickyLanding(lake);
-    ts = tempWorkspace();
-    cpSync(path.join(sql.dir, 'lake'), path.join(ts.dir, 'lake'), { recursive: true });
+    [sql, ts] = await twinWorkspaces(em.url, async (settings, lake) => {
+      await writeNastyLanding(settings, lake, NOW);
+      await writeTrickyLanding(lake);
+    });
     const progress = { info: (m: string) => messages.push(m), update: (m: string) => messages.push(m) };
-    await processPending(sql.settings(em.url), lake, {
+    await processPending(sql.settings(em.url), new LocalLake(sql.lakeUri), {
       engine: new DuckDBEngine({ workers: 1 }),
       progress,
     });
@@ -62,15 +64,6 @@ describe('flattening in DuckDB gives what the TypeScript flattener gives', () =>
 
   it('identical quarantine and reconciliation counts', async () => {
     assert.deepEqual(await quarantineRows(sql.dir), await quarantineRows(ts.dir));
-    const manifests = async (dir: string) => {
-      const lake = new LocalLake(`file://${path.join(dir, 'lake')}`);
-      const out: Record<string, unknown> = {};
-      for (const o of await lake.list('processed/_manifests/')) {
-        const m = JSON.parse((await lake.get(o.key))!.toString());
-        out[m.batch_id] = { stats: m.stats, rows: m.rows, quarantined: m.quarantined };
-      }
-      return out;
-    };
-    assert.deepEqual(await manifests(sql.dir), await manifests(ts.dir));
+    assert.deepEqual((await manifestSummaries(sql.dir)).batches, (await manifestSummaries(ts.dir)).batches);
   });
 });

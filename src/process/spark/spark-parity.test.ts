@@ -1,12 +1,16 @@
 import assert from 'node:assert/strict';
-import { cpSync } from 'node:fs';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type RunningEmulator, startEmulator } from '../../emulator/index.js';
 import { LocalLake } from '../../lake/local/local-lake.js';
 import { TABLE_NAMES } from '../../schema/tables.js';
-import { quarantineRows, tableRows, writeNastyLanding } from '../../testing/engine-parity.js';
-import { type TempWorkspace, tempWorkspace } from '../../testing/temp-workspace.js';
+import {
+  manifestSummaries,
+  quarantineRows,
+  tableRows,
+  twinWorkspaces,
+  writeNastyLanding,
+} from '../../testing/engine-parity.js';
+import type { TempWorkspace } from '../../testing/temp-workspace.js';
 import { DuckDBEngine } from '../duckdb/duckdb-engine.js';
 import { processPending } from '../index.js';
 import { SparkEngine } from './spark-engine.js';
@@ -19,13 +23,8 @@ describe('Spark engine parity with DuckDB (same landing batches, same tables and
   let spark: TempWorkspace;
   before(async () => {
     em = await startEmulator({ now: NOW, seed: 23 });
-    duck = tempWorkspace();
-    const lake = new LocalLake(duck.lakeUri);
-    const settings = duck.settings(em.url);
-    await writeNastyLanding(settings, lake, NOW);
-    spark = tempWorkspace();
-    cpSync(path.join(duck.dir, 'lake'), path.join(spark.dir, 'lake'), { recursive: true });
-    await processPending(settings, lake, { engine: new DuckDBEngine() });
+    [duck, spark] = await twinWorkspaces(em.url, (settings, lake) => writeNastyLanding(settings, lake, NOW));
+    await processPending(duck.settings(em.url), new LocalLake(duck.lakeUri), { engine: new DuckDBEngine() });
     await processPending(spark.settings(em.url), new LocalLake(spark.lakeUri), { engine: new SparkEngine() });
   });
   after(async () => {
@@ -46,16 +45,10 @@ describe('Spark engine parity with DuckDB (same landing batches, same tables and
 
   it('identical quarantine and reconciliation', async () => {
     assert.deepEqual(await quarantineRows(spark.dir), await quarantineRows(duck.dir));
-    const manifests = async (dir: string) => {
-      const lake = new LocalLake(`file://${path.join(dir, 'lake')}`);
-      const out: Record<string, unknown> = {};
-      for (const o of await lake.list('processed/_manifests/')) {
-        const m = JSON.parse((await lake.get(o.key))!.toString());
-        out[m.batch_id] = { stats: m.stats, rows: m.rows, quarantined: m.quarantined, files: m.files.length };
-        assert.equal(m.engine, dir === spark.dir ? 'spark' : 'duckdb');
-      }
-      return out;
-    };
-    assert.deepEqual(await manifests(spark.dir), await manifests(duck.dir));
+    const fromSpark = await manifestSummaries(spark.dir);
+    const fromDuckDB = await manifestSummaries(duck.dir);
+    assert.deepEqual([...fromSpark.engines], ['spark']);
+    assert.deepEqual([...fromDuckDB.engines], ['duckdb']);
+    assert.deepEqual(fromSpark.batches, fromDuckDB.batches);
   });
 });

@@ -138,7 +138,7 @@ export async function flattenInDuckDB(
   };
 }
 
-/** Drops what `flattenInDuckDB` left in the connection (its output tables included). */
+/** Drops the tables `flattenInDuckDB` made (its SELECTs read them, so only after writing). */
 export async function dropFlattened(conn: DuckDBConnection): Promise<void> {
   const tables = ['tp_lines', 'tp_cand', 'tp_win', 'tp_posts', 'tp_ent', 'tp_slow', 'tp_slow_text'];
   tables.push('tp_slow_pos', 'tp_map', 'tp_users', 'tp_media', 'tp_places');

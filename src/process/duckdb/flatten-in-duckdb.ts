@@ -19,6 +19,22 @@ export interface NotFlattened {
   fallback: string;
 }
 
+/** The fields of a post the tables take besides its text, entities and dates (kept for the tweets table). */
+const POST_FIELDS = [
+  'author_id',
+  'conversation_id',
+  'in_reply_to_user_id',
+  'lang',
+  'source',
+  'possibly_sensitive',
+  'reply_settings',
+  'referenced_tweets',
+  'public_metrics',
+  'attachments',
+  'geo',
+  'edit_history_tweet_ids',
+];
+
 const ENTITY_KINDS = [
   { kind: 'hashtags', field: 'tag', prefix: '#' },
   { kind: 'cashtags', field: 'tag', prefix: '$' },
@@ -80,7 +96,7 @@ export async function flattenInDuckDB(
   const cand = await one(conn, `SELECT coalesce(sum(seen), 0), count(*) FILTER (id IS NULL) FROM tp_win`);
   if (cand[1] > 0) return { fallback: 'a post without a valid id' };
   await conn.run(
-    `CREATE OR REPLACE TEMP TABLE tp_posts AS SELECT id, rts, is_match, p, ` +
+    `CREATE OR REPLACE TEMP TABLE tp_posts AS SELECT id, rts, is_match, {${POST_FIELDS.map((f) => `'${f}': p.${f}`).join(', ')}} AS p, ` +
       `tp_clean(CASE WHEN tp_str(p.note_tweet.text) IS NOT NULL THEN tp_str(p.note_tweet.text) ELSE coalesce(tp_str(p.text), '') END) AS text, ` +
       `CASE WHEN tp_str(p.note_tweet.text) IS NOT NULL THEN p.note_tweet.entities ELSE p.entities END AS ents, ` +
       `CASE WHEN p.created_at IS NULL THEN epoch_ms((id >> 22) + 1288834974657) ELSE tp_ts(p.created_at) END AS created_at ` +

@@ -38,12 +38,9 @@ export async function readLandingBatch(
       flattener.quarantinePart('part file named in the manifest is missing', part.key);
       continue;
     }
-    const sha = createHash('sha256').update(bytes).digest('hex');
-    if (part.sha256 && sha !== part.sha256) {
-      flattener.quarantinePart(
-        `checksum mismatch (manifest ${part.sha256.slice(0, 12)}…, file ${sha.slice(0, 12)}…)`,
-        part.key,
-      );
+    const mismatch = checksumMismatch(part, bytes);
+    if (mismatch) {
+      flattener.quarantinePart(`checksum mismatch (${mismatch})`, part.key);
       badParts.set(part.key, bytes);
       continue;
     }
@@ -66,4 +63,11 @@ export async function readLandingBatch(
     }
   }
   return badParts;
+}
+
+/** How a part's bytes differ from the SHA-256 its manifest gives (`manifest …, file …`), or undefined. */
+export function checksumMismatch(part: { sha256?: string }, bytes: Uint8Array): string | undefined {
+  if (!part.sha256) return undefined;
+  const sha = createHash('sha256').update(bytes).digest('hex');
+  return sha === part.sha256 ? undefined : `manifest ${part.sha256.slice(0, 12)}…, file ${sha.slice(0, 12)}…`;
 }

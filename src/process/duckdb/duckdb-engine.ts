@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
@@ -13,7 +12,7 @@ import { commitProcessed, listParquet } from '../commit-processed.js';
 import type { Engine, LandingBatch } from '../engine.js';
 import { BatchFlattener } from '../flatten-batch.js';
 import type { ProcessedFile, ProcessedManifest } from '../processed-manifest.js';
-import { readLandingBatch } from '../read-landing-batch.js';
+import { checksumMismatch, readLandingBatch } from '../read-landing-batch.js';
 import { castSelect, quoteIdent, quoteString, stagingType } from './duckdb-sql.js';
 import {
   type DuckDBFlattened,
@@ -21,6 +20,7 @@ import {
   flattenInDuckDB,
   type NotFlattened,
 } from './flatten-in-duckdb.js';
+import { stageJson } from './stage-json.js';
 
 export interface DuckDBEngineOptions {
   /**
@@ -139,8 +139,8 @@ export class DuckDBEngine implements Engine {
     try {
       const flat = this.#options.flattenInDuckDB
         ? await this.#flattenInDuckDB(conn, lake, batch, scratch.path)
-        : { fallback: 'flattening in DuckDB is off' };
-      if (!('fallback' in flat)) {
+        : undefined;
+      if (flat && !('fallback' in flat)) {
         progress.update(
           `process: ${flat.stats.posts_written} posts flattened, writing Parquet (batch ${batchId})`,
         );
@@ -154,8 +154,7 @@ export class DuckDBEngine implements Engine {
           badParts: new Map(),
         });
       }
-      if (this.#options.flattenInDuckDB)
-        progress.info(`process: batch ${batchId} goes to the TypeScript flattener: ${flat.fallback}`);
+      if (flat) progress.info(`process: batch ${batchId} goes to the TypeScript flattener: ${flat.fallback}`);
       return await this.#processInTypeScript(conn, lake, batch, scratch.path, progress);
     } finally {
       await dropFlattened(conn);
@@ -187,10 +186,8 @@ export class DuckDBEngine implements Engine {
         }
         copies.push(copy);
         paths[i] = copy.path;
-        const sha = createHash('sha256')
-          .update(await readFile(copy.path))
-          .digest('hex');
-        return part.sha256 && sha !== part.sha256 ? `part ${part.key} fails its checksum` : undefined;
+        const mismatch = checksumMismatch(part, await readFile(copy.path));
+        return mismatch && `part ${part.key} fails its checksum (${mismatch})`;
       });
       const problem = problems.find((p) => p !== undefined);
       if (problem) return { fallback: problem };
@@ -296,34 +293,11 @@ export class DuckDBEngine implements Engine {
   }
 }
 
-/** A row's JSON text is at most this long (a long post with every field is ~100 KB). */
-const MAX_ROW_BYTES = 64 * 2 ** 20;
-
-/**
- * The rows as JSON. A lone UTF-16 surrogate (possible in untrusted text) would be written as an
- * escape DuckDB rejects, so then strings are made well-formed (U+FFFD) first, as the slow path.
- */
-function rowsJson(rows: Row[]): string {
-  const text = JSON.stringify(rows);
-  if (!/\\u[dD][89a-fA-F]/.test(text)) return text;
-  return JSON.stringify(rows, (_key, value: unknown) =>
-    typeof value === 'string' ? value.toWellFormed() : value,
-  );
-}
-
-/** Stages rows computed in TypeScript as a JSON file; returns the SELECT that reads them typed. */
+/** Stages a table's rows computed in TypeScript; returns the SELECT that reads them with the contract's types. */
 async function stageRows(spec: TableSpec, rows: Row[], scratch: string): Promise<string> {
-  // Rows reach DuckDB as one JSON array of arrays: JSON.stringify is a single native call, and
-  // DuckDB's reader parses it far faster than values can cross into an appender one by one.
-  const staged = path.join(scratch, `${spec.name}.rows.json`);
-  await writeFile(staged, rowsJson(rows));
-  const values = spec.columns
-    .map(([col, kind], i) => `CAST(json[${i + 1}] AS ${stagingType(kind)}) AS ${quoteIdent(col)}`)
-    .join(', ');
-  const source =
-    `(SELECT ${values} FROM read_json(${quoteString(staged)}, format = 'array', records = false, ` +
-    `columns = {'json': 'VARCHAR[]'}, maximum_object_size = ${MAX_ROW_BYTES}))`;
-  return `SELECT ${castSelect(spec)} FROM ${source}`;
+  const columns = spec.columns.map(([col, kind]) => [col, stagingType(kind)] as const);
+  const staged = await stageJson(path.join(scratch, `${spec.name}.rows.json`), rows, columns);
+  return `SELECT ${castSelect(spec)} FROM (${staged})`;
 }
 
 /** Writes a table's SELECT as zstd Parquet under `dir`, partitioned by `created_date` where the contract says. */

@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ProcessedTable } from '../../schema/tables.js';
@@ -7,6 +6,7 @@ import { placeEntities } from '../clean/place-entities.js';
 import type { BatchStats } from '../flatten-batch.js';
 import { quoteString } from './duckdb-sql.js';
 import { LANDING_COLUMNS, LOWER_CASE_EXCEPTIONS, MACROS } from './landing-sql.js';
+import { stageJson } from './stage-json.js';
 
 /** The batch flattened inside DuckDB: a SELECT per processed table, and the reconciliation counts. */
 export interface DuckDBFlattened {
@@ -156,9 +156,10 @@ export async function flattenInDuckDB(
 
 /** Drops the tables `flattenInDuckDB` made (its SELECTs read them, so only after writing). */
 export async function dropFlattened(conn: DuckDBConnection): Promise<void> {
-  const tables = ['tp_lines', 'tp_cand', 'tp_win', 'tp_posts', 'tp_ent', 'tp_slow', 'tp_slow_text'];
-  tables.push('tp_slow_pos', 'tp_map', 'tp_users', 'tp_media', 'tp_places');
-  for (const t of tables) await conn.run(`DROP TABLE IF EXISTS ${t}`);
+  const made = await conn.runAndReadAll(
+    `SELECT table_name FROM duckdb_tables() WHERE temporary AND starts_with(table_name, 'tp_')`,
+  );
+  for (const [table] of made.getRows()) await conn.run(`DROP TABLE IF EXISTS ${String(table)}`);
 }
 
 /** The posts DuckDB cannot place exactly: cleaned text, entities placed and text normalized in TypeScript. */
@@ -310,20 +311,8 @@ async function stage(
   rows: unknown[][],
   columns: Record<string, string>,
 ): Promise<void> {
-  const file = path.join(dir, `${table}.json`);
-  await writeFile(
-    file,
-    JSON.stringify(rows.map((r) => r.map((v) => (typeof v === 'string' ? v.toWellFormed() : v)))),
-  );
-  const names = Object.keys(columns);
-  const select = names.map((n, i) => `CAST(json[${i + 1}] AS ${columns[n]}) AS ${n}`).join(', ');
-  const empty = names.map((n) => `CAST(NULL AS ${columns[n]}) AS ${n}`).join(', ');
-  await conn.run(
-    rows.length === 0
-      ? `CREATE OR REPLACE TEMP TABLE ${table} AS SELECT ${empty} WHERE false`
-      : `CREATE OR REPLACE TEMP TABLE ${table} AS SELECT ${select} FROM read_json(${quoteString(file)}, ` +
-          `format = 'array', records = false, columns = {'json': 'VARCHAR[]'}, maximum_object_size = ${MAX_LINE_BYTES})`,
-  );
+  const select = await stageJson(path.join(dir, `${table}.json`), rows, Object.entries(columns));
+  await conn.run(`CREATE OR REPLACE TEMP TABLE ${table} AS ${select}`);
 }
 
 /** The first three values of a query's first row, as numbers (0 where absent). */

@@ -22,6 +22,8 @@ const MIGRATIONS: ((conn: DuckDBConnection) => Promise<void>)[] = [
   },
 ];
 
+const ROW_GROUP_SIZE = 32_768;
+
 /** The default warehouse: a DuckDB database file (`duckdb://PATH`). */
 export class DuckDBWarehouse implements Warehouse {
   /** Row counts as of the last commit, so each batch counts a table once (this process holds the file's lock). */
@@ -36,24 +38,33 @@ export class DuckDBWarehouse implements Warehouse {
   static async open(uri: string): Promise<DuckDBWarehouse> {
     const file = uri.slice('duckdb://'.length);
     mkdirSync(path.dirname(file), { recursive: true });
-    let instance: DuckDBInstance;
+    let instance: DuckDBInstance | undefined;
     try {
       // Each batch's commit is durable in the write-ahead log; checkpointing (rewriting tables and
       // indexes into the file) once per GiB of log instead of every 16 MiB makes batch loads faster.
-      instance = await DuckDBInstance.create(file, {
+      instance = await DuckDBInstance.create(':memory:', {
         threads: '2',
         memory_limit: '1GB',
         checkpoint_threshold: '1GB',
         // Row order inside a table means nothing in the star schema; letting it go parallelises inserts.
         preserve_insertion_order: 'false',
+        temp_directory: `${file}.tmp`,
       });
+      const conn = await instance.connect();
+      // Row groups of 32,768 rows instead of 122,880: a batch's rows then fill whole row groups,
+      // which DuckDB writes compressed into the file as the batch loads instead of logging them
+      // uncompressed at commit and compressing them again at the checkpoint (1M-post benchmark:
+      // 7.6-7.9 s against 8.3-8.6 s; the file is about 15% larger).
+      await conn.run(`ATTACH ${lit(file)} AS warehouse (ROW_GROUP_SIZE ${ROW_GROUP_SIZE})`);
+      await conn.run('USE warehouse');
+      return new DuckDBWarehouse(uri, instance, conn);
     } catch (error) {
+      instance?.closeSync();
       const message = (error as Error).message;
       if (/lock/i.test(message))
         throw new FatalError(`warehouse ${file} is in use by another process (${message.split('\n')[0]})`);
       throw new FatalError(`cannot open warehouse ${file}: ${message.split('\n')[0]}`);
     }
-    return new DuckDBWarehouse(uri, instance, await instance.connect());
   }
 
   async migrate(): Promise<void> {

@@ -1,8 +1,8 @@
 import type { Progress } from '../core/progress.js';
 import type { Lake } from '../lake/lake.js';
-import { newBatchId } from '../lake/zones.js';
+import { landingBatchPrefix, MANIFEST, newBatchId } from '../lake/zones.js';
 import type { Budget } from './budget.js';
-import { loadCheckpoint, type OpenBatch, saveCheckpoint } from './checkpoint.js';
+import { loadCheckpoint, type OpenBatch, type QueryCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { landingLine } from './landing-line.js';
 import { commitLandingBatch, writeLandingPart } from './landing-writer.js';
 import type { PageSource, PageState } from './page-source.js';
@@ -12,7 +12,10 @@ export interface QueryResult {
   /** How people see the collection: `"query"`, `@user`, `ids.txt`. */
   query: string;
   source: string;
+  /** The last batch landed (null when none was). */
   batchId: string | null;
+  /** Every batch landed, oldest first: a long pagination is split into batches of bounded size. */
+  batches: string[];
   posts: number;
   pages: number;
   resumed: boolean;
@@ -23,10 +26,18 @@ export interface QueryResult {
 }
 
 /**
- * Collects one paginated source into one landing batch. Each page is landed as its own part
- * file, then the checkpoint (cursor, parts so far, spend) is saved; the manifest is written
- * last, then `since_id` advances. A crash at any point resumes from the last saved page, and
- * the page that was in flight is asked for again (the same cursor gives the same page).
+ * Posts per landing batch: a longer pagination is committed as several batches, so that each one
+ * stays small enough for the process stage to take whole (about 1,000 pages of 100 posts).
+ */
+export const MAX_BATCH_POSTS = 100_000;
+
+/**
+ * Collects one paginated source into landing batches. Each page is landed as its own part file,
+ * then the checkpoint (cursor, parts so far, spend) is saved; a batch's manifest is written
+ * last, when the pagination ends or the batch reaches `maxBatchPosts` (the next batch goes on
+ * from the same cursor), and `since_id` advances only once the whole pagination is landed. A
+ * crash at any point resumes from the last saved page, and the page that was in flight is asked
+ * for again (the same cursor gives the same page).
  */
 export async function collectPages(
   lake: Lake,
@@ -34,14 +45,23 @@ export async function collectPages(
   src: PageSource,
   budget: Budget,
   progress: Progress,
+  options: { maxBatchPosts?: number } = {},
 ): Promise<QueryResult> {
+  const maxBatchPosts = options.maxBatchPosts ?? MAX_BATCH_POSTS;
   const cp = await loadCheckpoint(lake, src.source, src.key);
   cp.label = src.label;
+  if (cp.open && (await isCommitted(lake, src, cp.open))) {
+    // The run stopped between writing the batch's manifest and recording it: record it now (the
+    // batch is never written to again, readers may have taken it).
+    settle(cp, src, cp.open);
+    await saveCheckpoint(lake, cp);
+  }
   const resumed = cp.open !== null;
   const result: QueryResult = {
     query: src.label,
     source: src.source,
     batchId: null,
+    batches: [],
     posts: 0,
     pages: 0,
     resumed,
@@ -52,11 +72,51 @@ export async function collectPages(
     progress.info(`${src.label}: resuming batch ${cp.open.batch_id} after ${cp.open.pages} landed page(s)`);
   } else if (cp.complete && !src.incremental) {
     return { ...result, skipped: 'complete' };
+  } else if (cp.resume) {
+    progress.info(`${src.label}: going on with the pagination the last run left unfinished`);
   }
+  for (;;) {
+    const open = cp.open ?? startBatch(cp, src);
+    cp.open = open;
+    const full = await landPages(lake, client, src, budget, progress, cp, open, maxBatchPosts, result);
+    if (open.parts.length > 0) {
+      await commitLandingBatch(lake, {
+        batch_id: open.batch_id,
+        source: src.source,
+        ingest_date: open.ingest_date,
+        endpoint: src.endpoint,
+        query: src.query,
+        created_at: open.created_at,
+        committed_at: new Date().toISOString(),
+        parts: open.parts,
+        pages: open.pages,
+        posts: open.posts,
+        partial_errors: open.partial_errors,
+        newest_id: open.newest_id,
+      });
+      result.batches.push(open.batch_id);
+      result.batchId = open.batch_id;
+    }
+    settle(cp, src, open);
+    await saveCheckpoint(lake, cp);
+    result.posts += open.posts;
+    result.pages += open.pages;
+    result.partialErrors += open.partial_errors;
+    if (!full) break;
+    progress.info(
+      `${src.label}: batch ${open.batch_id} committed at ${open.posts} posts; the pagination goes on in a new batch`,
+    );
+  }
+  if (result.pages === 0 && budget.stoppedBy) result.skipped = 'budget';
+  return result;
+}
+
+/** A new open batch, going on from a pagination left unfinished (`cp.resume`) or starting afresh. */
+function startBatch(cp: QueryCheckpoint, src: PageSource): OpenBatch {
   const now = new Date();
-  const resume = cp.open ? null : (cp.resume ?? null);
-  if (resume) progress.info(`${src.label}: going on with the pagination a budget limit stopped last time`);
-  const open: OpenBatch = cp.open ?? {
+  const resume = cp.resume ?? null;
+  cp.resume = null;
+  return {
     batch_id: newBatchId(now),
     ingest_date: now.toISOString().slice(0, 10),
     created_at: now.toISOString(),
@@ -69,11 +129,26 @@ export async function collectPages(
     partial_errors: 0,
     done: false,
   };
-  cp.resume = null;
-  cp.open = open;
-  const where = { source: src.source, ingestDate: open.ingest_date, batchId: open.batch_id };
+}
 
+/**
+ * Lands pages into `open` until the pagination ends, the budget runs out, or the batch holds
+ * `maxBatchPosts` posts; returns true in the last case (the pagination goes on in a new batch).
+ */
+async function landPages(
+  lake: Lake,
+  client: XClient,
+  src: PageSource,
+  budget: Budget,
+  progress: Progress,
+  cp: QueryCheckpoint,
+  open: OpenBatch,
+  maxBatchPosts: number,
+  result: QueryResult,
+): Promise<boolean> {
+  const where = { source: src.source, ingestDate: open.ingest_date, batchId: open.batch_id };
   while (!open.done) {
+    if (open.posts >= maxBatchPosts) return true;
     const size = budget.pageSize(src.minResults, src.maxResults);
     if (size === 0) {
       open.done = true;
@@ -128,34 +203,27 @@ export async function collectPages(
     open.next_token = src.nextToken(meta, state);
     open.done = open.next_token === null;
     await saveCheckpoint(lake, cp);
+    const posts = result.posts + open.posts;
+    const pages = result.pages + open.pages;
     progress.update(
-      `collect: ${open.posts} posts, ${open.pages} ${open.pages === 1 ? 'page' : 'pages'} so far for ${src.label}`,
+      `collect: ${posts} posts, ${pages} ${pages === 1 ? 'page' : 'pages'} so far for ${src.label}`,
     );
   }
 
-  if (open.parts.length > 0) {
-    await commitLandingBatch(lake, {
-      batch_id: open.batch_id,
-      source: src.source,
-      ingest_date: open.ingest_date,
-      endpoint: src.endpoint,
-      query: src.query,
-      created_at: open.created_at,
-      committed_at: new Date().toISOString(),
-      parts: open.parts,
-      pages: open.pages,
-      posts: open.posts,
-      partial_errors: open.partial_errors,
-      newest_id: open.newest_id,
-    });
-  }
-  // A budget stop leaves the rest of the pagination for the next run (see `resume`).
+  return false;
+}
+
+/**
+ * Records a committed batch in the checkpoint: a finished pagination advances `since_id` (or
+ * completes a look-up); an unfinished one is left in `resume` for the next batch or run.
+ */
+function settle(cp: QueryCheckpoint, src: PageSource, open: OpenBatch): void {
   const finished = open.next_token === null && open.pages > 0;
   if (finished) {
     if (src.incremental) cp.since_id = open.newest_id ?? cp.since_id;
     else cp.complete = true;
   } else if (open.next_token !== null) {
-    cp.resume = { next_token: open.next_token!, since_id: open.since_id, newest_id: open.newest_id };
+    cp.resume = { next_token: open.next_token, since_id: open.since_id, newest_id: open.newest_id };
   }
   cp.open = null;
   if (open.parts.length > 0) {
@@ -166,13 +234,10 @@ export async function collectPages(
       pages: open.pages,
     };
   }
-  await saveCheckpoint(lake, cp);
-  return {
-    ...result,
-    batchId: open.parts.length > 0 ? open.batch_id : null,
-    posts: open.posts,
-    pages: open.pages,
-    partialErrors: open.partial_errors,
-    skipped: open.pages === 0 && budget.stoppedBy ? 'budget' : undefined,
-  };
+}
+
+/** Whether the open batch's manifest is already in the lake. */
+async function isCommitted(lake: Lake, src: PageSource, open: OpenBatch): Promise<boolean> {
+  const key = `${landingBatchPrefix(src.source, open.ingest_date, open.batch_id)}/${MANIFEST}`;
+  return (await lake.get(key)) !== undefined;
 }

@@ -35,6 +35,11 @@ function landedIds(lakeDir: string): string[] {
   return ids;
 }
 
+async function landingManifests(lake: LocalLake): Promise<LandingManifest[]> {
+  const keys = (await lake.list('landing/')).filter((o) => o.key.endsWith('_manifest.json'));
+  return Promise.all(keys.map(async (o) => (await getJson<LandingManifest>(lake, o.key))!));
+}
+
 function allFiles(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile())
@@ -118,6 +123,81 @@ describe('collect (recent search)', () => {
     } finally {
       whole.remove();
       broken.remove();
+    }
+  });
+
+  it('splits a long pagination into batches of bounded size, and never adds to a batch committed before a crash', async () => {
+    const whole = tempWorkspace();
+    const split = tempWorkspace();
+    const crashed = tempWorkspace();
+    try {
+      const all = await collect(whole.settings(em.url), new LocalLake(whole.lakeUri), { queries: [QUERY] });
+      const expected = landedIds(whole.dir).sort();
+      const wholeCp = await loadCheckpoint(new LocalLake(whole.lakeUri), 'search_recent', QUERY);
+
+      const lake = new LocalLake(split.lakeUri);
+      const progress = recordingProgress();
+      const first = await collect(split.settings(em.url), lake, {
+        queries: [QUERY],
+        maxBatchPosts: 500,
+        progress,
+      });
+      const q = first.queries[0]!;
+      assert.equal(first.posts, all.posts);
+      assert.equal(q.batches.length, Math.ceil(all.posts / 500), 'pages of 100 posts: a batch every 500');
+      assert.equal(q.batchId, q.batches.at(-1));
+      const manifests = await landingManifests(lake);
+      assert.deepEqual(manifests.map((m) => m.batch_id).sort(), [...q.batches].sort());
+      for (const m of manifests)
+        assert.ok(m.posts <= 500 && m.parts.length === m.pages, `${m.batch_id}: ${m.posts}`);
+      assert.deepEqual(landedIds(split.dir).sort(), expected, 'every post once across the batches');
+      const cp = await loadCheckpoint(lake, 'search_recent', QUERY);
+      assert.equal(cp.since_id, wholeCp.since_id, 'since_id advances once the whole pagination is landed');
+      assert.equal(cp.resume ?? null, null);
+      assert.ok(progress.lines.some((l) => l.includes('the pagination goes on in a new batch')));
+      assert.equal(
+        (await collect(split.settings(em.url), lake, { queries: [QUERY], maxBatchPosts: 500 })).posts,
+        0,
+      );
+
+      // The run dies right after a batch's manifest is written, before the checkpoint records it.
+      class DiesAfterManifest extends LocalLake {
+        manifests = 0;
+        override async put(key: string, body: Uint8Array | string): Promise<void> {
+          if (this.manifests === 1 && key.includes('/checkpoints/')) throw new Error('killed');
+          await super.put(key, body);
+          if (key.endsWith('_manifest.json')) this.manifests++;
+        }
+      }
+      await assert.rejects(
+        collect(crashed.settings(em.url), new DiesAfterManifest(crashed.lakeUri), {
+          queries: [QUERY],
+          maxBatchPosts: 500,
+        }),
+        /killed/,
+      );
+      const crashedLake = new LocalLake(crashed.lakeUri);
+      const [committed] = await landingManifests(crashedLake);
+      assert.equal(
+        (await loadCheckpoint(crashedLake, 'search_recent', QUERY)).open?.batch_id,
+        committed!.batch_id,
+      );
+      const rerun = await collect(crashed.settings(em.url), crashedLake, {
+        queries: [QUERY],
+        maxBatchPosts: 500,
+      });
+      assert.ok(!rerun.queries[0]!.batches.includes(committed!.batch_id));
+      const after = await landingManifests(crashedLake);
+      assert.deepEqual(
+        after.find((m) => m.batch_id === committed!.batch_id),
+        committed,
+        'the committed batch is left as it was',
+      );
+      assert.deepEqual(landedIds(crashed.dir).sort(), expected);
+    } finally {
+      whole.remove();
+      split.remove();
+      crashed.remove();
     }
   });
 

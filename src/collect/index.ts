@@ -32,6 +32,8 @@ export interface CollectOptions extends CollectTargets {
   progress?: Progress;
   /** Client tuning (tests shorten the backoff). */
   client?: Partial<XClientOptions>;
+  /** Posts per landing batch before a long pagination goes on in a new batch (default `MAX_BATCH_POSTS`). */
+  maxBatchPosts?: number;
 }
 
 export interface CollectResult {
@@ -90,9 +92,12 @@ export async function collect(
     options.maxCostUsd ?? settings.maxCostUsd,
     settings.prices,
   );
+  const paging = { maxBatchPosts: options.maxBatchPosts };
   const results: QueryResult[] = [];
   for (const query of queries)
-    results.push(await collectPages(lake, client, searchSource(query, archive, window), budget, progress));
+    results.push(
+      await collectPages(lake, client, searchSource(query, archive, window), budget, progress, paging),
+    );
   for (const user of users) {
     const resolved = await resolveUser(lake, client, user, budget);
     if (!resolved) {
@@ -100,6 +105,7 @@ export async function collect(
         query: `@${user}`,
         source: 'timeline',
         batchId: null,
+        batches: [],
         posts: 0,
         pages: 0,
         resumed: false,
@@ -110,10 +116,17 @@ export async function collect(
       continue;
     }
     results.push(
-      await collectPages(lake, client, timelineSource(resolved.id, resolved.label, window), budget, progress),
+      await collectPages(
+        lake,
+        client,
+        timelineSource(resolved.id, resolved.label, window),
+        budget,
+        progress,
+        paging,
+      ),
     );
   }
-  for (const src of lookups) results.push(await collectPages(lake, client, src, budget, progress));
+  for (const src of lookups) results.push(await collectPages(lake, client, src, budget, progress, paging));
   return {
     apiUrl: settings.apiUrl,
     queries: results,

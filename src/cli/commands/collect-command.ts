@@ -54,7 +54,11 @@ export async function runCollect(ctx: StageContext, flags: CollectFlags): Promis
       q.skipped === 'complete'
         ? 'already collected in full (nothing to do)'
         : q.batchId
-          ? `${plural(q.posts, 'new post')}, ${plural(q.pages, 'page')} → batch ${q.batchId}`
+          ? `${plural(q.posts, 'new post')}, ${plural(q.pages, 'page')} → ${
+              q.batches.length > 1
+                ? `${q.batches.length} batches (${q.batches[0]} … ${q.batchId})`
+                : `batch ${q.batchId}`
+            }`
           : q.skipped === 'budget'
             ? 'not started: budget reached'
             : 'no new posts';

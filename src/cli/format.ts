@@ -32,3 +32,9 @@ export function bytes(count: number): string {
   }
   return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
 }
+
+/** `batch ID`, or `N batches (FIRST … LAST)` when a collection was split into several. */
+export function batchesText(batches: readonly string[]): string {
+  if (batches.length <= 1) return `batch ${batches[0] ?? '(none)'}`;
+  return `${batches.length} batches (${batches[0]} … ${batches.at(-1)})`;
+}

@@ -32,6 +32,17 @@ export interface QueryCheckpoint {
   users_read?: number;
   /** Filtered stream: when the last message was landed (reconnects ask X to backfill from there). */
   last_landed_at?: string;
+  /**
+   * An import that committed some of its batches before it stopped: the pages (in file order)
+   * already landed, and their batches; the next run lands only the pages after them.
+   */
+  imported?: {
+    pages: number;
+    posts: number;
+    batches: string[];
+    /** The batch being landed when it stopped (its manifest may have been written). */
+    open: { batch_id: string; ingest_date: string } | null;
+  };
   /** One-off collections (a look-up of an ID list) that have finished. */
   complete?: boolean;
   /** Newest post ID of the last committed batch: the next run asks only for newer posts. */

@@ -4,12 +4,14 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { type RunningEmulator, startEmulator } from '../emulator/index.js';
+import { getJson } from '../lake/lake.js';
 import { LocalLake } from '../lake/local/local-lake.js';
 import { load } from '../load/index.js';
 import { processPending } from '../process/index.js';
 import { type TempWorkspace, tempWorkspace } from '../testing/temp-workspace.js';
 import { factRows, fingerprint, query } from '../testing/warehouse-fingerprint.js';
 import { importFiles } from './import-files.js';
+import type { LandingManifest } from './landing-writer.js';
 import { SEARCH_FIELDS } from './search-params.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: test fixtures are API JSON
@@ -67,6 +69,11 @@ function flatten(page: Json): Json[] {
   };
   for (const [id, t] of tweets) tweets.set(id, expand(structuredClone(t)) as Json);
   return (expand(structuredClone(page.data)) as Json[]).map((t) => ({ ...t, __twarc: page.__twarc }));
+}
+
+async function landingManifests(lake: LocalLake): Promise<LandingManifest[]> {
+  const keys = (await lake.list('landing/')).filter((o) => o.key.endsWith('_manifest.json'));
+  return Promise.all(keys.map(async (o) => (await getJson<LandingManifest>(lake, o.key))!));
 }
 
 async function pipeline(ws: TempWorkspace, files: string[]) {
@@ -149,6 +156,66 @@ describe('import of existing collections', () => {
       raw.remove();
       flat.remove();
       arr.remove();
+    }
+  });
+
+  it('lands a large file as batches of bounded size; an import stopped after a batch is committed goes on from there', async () => {
+    const one = tempWorkspace();
+    const split = tempWorkspace();
+    const stopped = tempWorkspace();
+    try {
+      const many = await twarcPages(em, '#AI OR #data OR the', 8);
+      const lines = `${many.map((p) => JSON.stringify(p)).join('\n')}\nnot json\n`;
+      const posts = many.reduce((n, p) => n + p.data.length, 0);
+      assert.equal(posts, 800);
+      const write = (ws: TempWorkspace) => {
+        const file = path.join(ws.dir, 'search.jsonl');
+        writeFileSync(file, lines);
+        return file;
+      };
+      await pipeline(one, [write(one)]);
+
+      const lake = new LocalLake(split.lakeUri);
+      const [result] = await importFiles(lake, [write(split)], undefined, { maxBatchPosts: 300 });
+      assert.equal(result!.posts, 800);
+      assert.equal(result!.batches.length, 3, 'pages of 100 posts: 300 + 300 + 200');
+      assert.deepEqual((await landingManifests(lake)).map((m) => m.posts).sort(), [200, 300, 300]);
+      assert.equal((await lake.list('quarantine/import/')).length, 1);
+      const settings = split.settings('http://unused.invalid');
+      await processPending(settings, lake);
+      await load(settings, lake);
+      assert.deepEqual(await factRows(split), await factRows(one));
+
+      // The import stops right after the second batch's manifest is written.
+      class StopsAfterManifest extends LocalLake {
+        manifests = 0;
+        override async put(key: string, body: Uint8Array | string): Promise<void> {
+          if (this.manifests === 2 && key.includes('/checkpoints/')) throw new Error('killed');
+          await super.put(key, body);
+          if (key.endsWith('_manifest.json')) this.manifests++;
+        }
+      }
+      const file = write(stopped);
+      await assert.rejects(
+        importFiles(new StopsAfterManifest(stopped.lakeUri), [file], undefined, { maxBatchPosts: 300 }),
+        /killed/,
+      );
+      const stoppedLake = new LocalLake(stopped.lakeUri);
+      const before = await landingManifests(stoppedLake);
+      assert.equal(before.length, 2);
+      const [rerun] = await importFiles(stoppedLake, [file], undefined, { maxBatchPosts: 300 });
+      assert.equal(rerun!.batches.length, 3);
+      assert.deepEqual(rerun!.batches.slice(0, 2).sort(), before.map((m) => m.batch_id).sort());
+      const after = await landingManifests(stoppedLake);
+      assert.deepEqual(after.map((m) => m.posts).sort(), [200, 300, 300], 'no page landed twice');
+      const sett = stopped.settings('http://unused.invalid');
+      await processPending(sett, stoppedLake);
+      await load(sett, stoppedLake);
+      assert.deepEqual(await factRows(stopped), await factRows(one));
+    } finally {
+      one.remove();
+      split.remove();
+      stopped.remove();
     }
   });
 });

@@ -7,12 +7,18 @@ import { pathToFileURL } from 'node:url';
 import { createGunzip, gzipSync } from 'node:zlib';
 import { ConfigError } from '../core/errors.js';
 import { type Progress, silentProgress } from '../core/progress.js';
-import type { Lake } from '../lake/lake.js';
-import { landingBatchPrefix, newBatchId, quarantinePrefix } from '../lake/zones.js';
+import { getJson, type Lake } from '../lake/lake.js';
+import { landingBatchPrefix, MANIFEST, newBatchId, quarantinePrefix } from '../lake/zones.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { MAX_BATCH_POSTS } from './collect-pages.js';
 import { type ImportFormat, isPage, isPost, twarcMeta, unflattenPosts } from './import-posts.js';
 import { landingLine } from './landing-line.js';
-import { commitLandingBatch, type PartInfo, writeLandingPart } from './landing-writer.js';
+import {
+  commitLandingBatch,
+  type LandingManifest,
+  type PartInfo,
+  writeLandingPart,
+} from './landing-writer.js';
 
 export const IMPORT_SOURCE = 'import';
 const LINES_PER_PART = 500;
@@ -21,7 +27,10 @@ const POSTS_PER_PAGE = 100;
 export interface ImportResult {
   file: string;
   format: ImportFormat | 'empty';
+  /** The last batch landed. */
   batchId: string | null;
+  /** Every batch the file landed as (a large file is split into batches of bounded size). */
+  batches: string[];
   posts: number;
   pages: number;
   quarantined: number;
@@ -42,13 +51,20 @@ export async function importFiles(
   lake: Lake,
   files: readonly string[],
   progress: Progress = silentProgress,
+  options: { maxBatchPosts?: number } = {},
 ): Promise<ImportResult[]> {
   const results: ImportResult[] = [];
-  for (const file of files) results.push(await importFile(lake, path.resolve(file), progress));
+  const maxBatchPosts = options.maxBatchPosts ?? MAX_BATCH_POSTS;
+  for (const file of files) results.push(await importFile(lake, path.resolve(file), progress, maxBatchPosts));
   return results;
 }
 
-async function importFile(lake: Lake, file: string, progress: Progress): Promise<ImportResult> {
+async function importFile(
+  lake: Lake,
+  file: string,
+  progress: Progress,
+  maxBatchPosts: number,
+): Promise<ImportResult> {
   let info: Awaited<ReturnType<typeof stat>>;
   try {
     info = await stat(file);
@@ -66,6 +82,7 @@ async function importFile(lake: Lake, file: string, progress: Progress): Promise
       file,
       format: 'empty',
       batchId: cp.last_batch?.batch_id ?? null,
+      batches: [],
       posts: 0,
       pages: 0,
       quarantined: 0,
@@ -73,13 +90,23 @@ async function importFile(lake: Lake, file: string, progress: Progress): Promise
     };
   }
   cp.label = name;
-  const now = new Date();
-  const batchId = newBatchId(now);
-  const where = { source: IMPORT_SOURCE, ingestDate: now.toISOString().slice(0, 10), batchId };
   const fallbackTime = info.mtime.toISOString();
   const fileUrl = pathToFileURL(file).href;
-  const parts: PartInfo[] = [];
   const quarantine: Json[] = [];
+  // Pages an earlier, interrupted import of this file committed: read again, not landed again.
+  const done = cp.imported ?? { pages: 0, posts: 0, batches: [], open: null };
+  if (done.open) {
+    const key = `${landingBatchPrefix(IMPORT_SOURCE, done.open.ingest_date, done.open.batch_id)}/${MANIFEST}`;
+    const committed = await getJson<LandingManifest>(lake, key);
+    if (committed) {
+      done.pages += committed.pages;
+      done.posts += committed.posts;
+      done.batches.push(committed.batch_id);
+    }
+    done.open = null;
+  }
+  let skip = done.pages;
+  let batch = newImportBatch();
   let lines: string[] = [];
   let pending: Json[] = [];
   let posts = 0;
@@ -89,11 +116,70 @@ async function importFile(lake: Lake, file: string, progress: Progress): Promise
 
   const flushPart = async () => {
     if (lines.length === 0) return;
-    parts.push(await writeLandingPart(lake, where, parts.length, lines));
+    if (batch.parts.length === 0) {
+      // Recorded before its first part lands, so a stop after its manifest is written is recognised.
+      done.open = { batch_id: batch.where.batchId, ingest_date: batch.where.ingestDate };
+      cp.imported = done;
+      await saveCheckpoint(lake, cp);
+    }
+    batch.parts.push(await writeLandingPart(lake, batch.where, batch.parts.length, lines));
     lines = [];
     progress.update(`import: ${name}: ${posts.toLocaleString('en-US')} posts`);
   };
+  const commitBatch = async (last: boolean) => {
+    await flushPart();
+    const prefix = landingBatchPrefix(IMPORT_SOURCE, batch.where.ingestDate, batch.where.batchId);
+    // The original file and the quarantined lines go with the last batch (already there when an
+    // earlier run committed every page).
+    if (last && keepOriginal && batch.parts.length > 0)
+      await lake.put(`${prefix}/original/${name}.gz`, gzipSync(await readFile(file)));
+    if (last && quarantine.length > 0 && (batch.parts.length > 0 || done.batches.length === 0)) {
+      await lake.put(
+        `${quarantinePrefix('import', batch.where.batchId)}/records.jsonl`,
+        `${quarantine.map((q) => JSON.stringify(q)).join('\n')}\n`,
+      );
+    }
+    if (batch.parts.length > 0) {
+      await commitLandingBatch(lake, {
+        batch_id: batch.where.batchId,
+        source: IMPORT_SOURCE,
+        ingest_date: batch.where.ingestDate,
+        endpoint: IMPORT_SOURCE,
+        query: name,
+        created_at: batch.createdAt,
+        committed_at: new Date().toISOString(),
+        parts: batch.parts,
+        pages: batch.pages,
+        posts: batch.posts,
+        partial_errors: 0,
+        newest_id: null,
+      });
+      done.pages += batch.pages;
+      done.posts += batch.posts;
+      done.batches.push(batch.where.batchId);
+      done.open = null;
+      cp.imported = done;
+      cp.last_batch = {
+        batch_id: batch.where.batchId,
+        committed_at: new Date().toISOString(),
+        posts: batch.posts,
+        pages: batch.pages,
+      };
+    }
+    if (last) cp.complete = true;
+    await saveCheckpoint(lake, cp);
+    if (!last) batch = newImportBatch();
+  };
   const land = async (body: string, count: number, meta: { retrievedAt?: string; url?: string }) => {
+    posts += count;
+    pages++;
+    if (skip > 0) {
+      skip--;
+      return;
+    }
+    // A large file lands as several batches, each small enough for process to take whole; a full
+    // batch is committed when the next page comes, so the last batch is never empty.
+    if (batch.posts >= maxBatchPosts) await commitBatch(false);
     const endpoint = meta.url ? new URL(meta.url).pathname : IMPORT_SOURCE;
     lines.push(
       landingLine(
@@ -107,8 +193,8 @@ async function importFile(lake: Lake, file: string, progress: Progress): Promise
         body,
       ),
     );
-    posts += count;
-    pages++;
+    batch.posts += count;
+    batch.pages++;
     if (lines.length >= LINES_PER_PART) await flushPart();
   };
   const flushPosts = async () => {
@@ -177,44 +263,28 @@ async function importFile(lake: Lake, file: string, progress: Progress): Promise
     await readLines(file, takeObject, quarantine, name);
   }
   await flushPosts();
-  await flushPart();
-
-  const prefix = landingBatchPrefix(IMPORT_SOURCE, where.ingestDate, batchId);
-  if (keepOriginal && parts.length > 0)
-    await lake.put(`${prefix}/original/${name}.gz`, gzipSync(await readFile(file)));
-  if (quarantine.length > 0) {
-    await lake.put(
-      `${quarantinePrefix('import', batchId)}/records.jsonl`,
-      `${quarantine.map((q) => JSON.stringify(q)).join('\n')}\n`,
-    );
-  }
-  if (parts.length > 0) {
-    await commitLandingBatch(lake, {
-      batch_id: batchId,
-      source: IMPORT_SOURCE,
-      ingest_date: where.ingestDate,
-      endpoint: IMPORT_SOURCE,
-      query: name,
-      created_at: now.toISOString(),
-      committed_at: new Date().toISOString(),
-      parts,
-      pages,
-      posts,
-      partial_errors: 0,
-      newest_id: null,
-    });
-    cp.last_batch = { batch_id: batchId, committed_at: new Date().toISOString(), posts, pages };
-  }
-  cp.complete = true;
-  await saveCheckpoint(lake, cp);
+  await commitBatch(true);
   return {
     file,
     format,
-    batchId: parts.length ? batchId : null,
+    batchId: done.batches.at(-1) ?? null,
+    batches: done.batches,
     posts,
     pages,
     quarantined: quarantine.length,
     skipped: false,
+  };
+}
+
+/** A landing batch being filled by an import. */
+function newImportBatch() {
+  const now = new Date();
+  return {
+    where: { source: IMPORT_SOURCE, ingestDate: now.toISOString().slice(0, 10), batchId: newBatchId(now) },
+    createdAt: now.toISOString(),
+    parts: [] as PartInfo[],
+    posts: 0,
+    pages: 0,
   };
 }
 

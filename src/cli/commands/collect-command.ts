@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { formatUsd } from '../../collect/budget.js';
 import { type CollectResult, collect, withApi } from '../../collect/index.js';
 import { checkUser, parseIsoTime, parsePositiveInt, parseUsd } from '../../config/load-settings.js';
-import { label, plural } from '../format.js';
+import { batchesText, label, plural } from '../format.js';
 import { printJson, recordRun, type StageContext, stageContext } from '../stage-context.js';
 
 export interface CollectFlags {
@@ -54,11 +54,7 @@ export async function runCollect(ctx: StageContext, flags: CollectFlags): Promis
       q.skipped === 'complete'
         ? 'already collected in full (nothing to do)'
         : q.batchId
-          ? `${plural(q.posts, 'new post')}, ${plural(q.pages, 'page')} → ${
-              q.batches.length > 1
-                ? `${q.batches.length} batches (${q.batches[0]} … ${q.batchId})`
-                : `batch ${q.batchId}`
-            }`
+          ? `${plural(q.posts, 'new post')}, ${plural(q.pages, 'page')} → ${batchesText(q.batches)}`
           : q.skipped === 'budget'
             ? 'not started: budget reached'
             : 'no new posts';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { importFiles } from '../../collect/import-files.js';
-import { label, plural } from '../format.js';
+import { batchesText, label, plural } from '../format.js';
 import { printJson, recordRun, stageContext } from '../stage-context.js';
 
 export function registerImport(program: Command): void {
@@ -33,7 +33,7 @@ file twice does nothing. Then run \`tweetpipe process\` and \`tweetpipe load\`.`
       for (const r of results) {
         const what = r.skipped
           ? 'already imported (same content), nothing to do'
-          : `${r.format}: ${plural(r.posts, 'post')} in ${plural(r.pages, 'page')}${r.batchId ? ` → batch ${r.batchId}` : ''}` +
+          : `${r.format}: ${plural(r.posts, 'post')} in ${plural(r.pages, 'page')}${r.batches.length ? ` → ${batchesText(r.batches)}` : ''}` +
             (r.quarantined ? `; ${plural(r.quarantined, 'bad line')} quarantined with the reason` : '');
         console.log(`${label('')}   ${r.file}: ${what}`);
       }

@@ -9,6 +9,8 @@ import { Secret } from '../core/secret.js';
 import { type RunningEmulator, startEmulator } from '../emulator/index.js';
 import { getJson } from '../lake/lake.js';
 import { LocalLake } from '../lake/local/local-lake.js';
+import { listLandingBatches } from '../process/index.js';
+import { LakeStoppingAfterManifests } from '../testing/stopping-lake.js';
 import { tempWorkspace } from '../testing/temp-workspace.js';
 import { loadCheckpoint } from './checkpoint.js';
 import { collect } from './index.js';
@@ -16,6 +18,7 @@ import type { LandingManifest } from './landing-writer.js';
 
 const NOW = '2026-11-20T12:00:00.000Z';
 const QUERY = '#AI OR #data';
+const manifestsIn = async (lake: LocalLake) => (await listLandingBatches(lake)).map((b) => b.manifest);
 const fast = { retryBaseMs: 20, maxBackoffMs: 50 };
 
 function landedIds(lakeDir: string): string[] {
@@ -33,11 +36,6 @@ function landedIds(lakeDir: string): string[] {
   };
   walk(path.join(lakeDir, 'lake', 'landing'));
   return ids;
-}
-
-async function landingManifests(lake: LocalLake): Promise<LandingManifest[]> {
-  const keys = (await lake.list('landing/')).filter((o) => o.key.endsWith('_manifest.json'));
-  return Promise.all(keys.map(async (o) => (await getJson<LandingManifest>(lake, o.key))!));
 }
 
 function allFiles(dir: string): string[] {
@@ -146,7 +144,7 @@ describe('collect (recent search)', () => {
       assert.equal(first.posts, all.posts);
       assert.equal(q.batches.length, Math.ceil(all.posts / 500), 'pages of 100 posts: a batch every 500');
       assert.equal(q.batchId, q.batches.at(-1));
-      const manifests = await landingManifests(lake);
+      const manifests = await manifestsIn(lake);
       assert.deepEqual(manifests.map((m) => m.batch_id).sort(), [...q.batches].sort());
       for (const m of manifests)
         assert.ok(m.posts <= 500 && m.parts.length === m.pages, `${m.batch_id}: ${m.posts}`);
@@ -161,23 +159,15 @@ describe('collect (recent search)', () => {
       );
 
       // The run dies right after a batch's manifest is written, before the checkpoint records it.
-      class DiesAfterManifest extends LocalLake {
-        manifests = 0;
-        override async put(key: string, body: Uint8Array | string): Promise<void> {
-          if (this.manifests === 1 && key.includes('/checkpoints/')) throw new Error('killed');
-          await super.put(key, body);
-          if (key.endsWith('_manifest.json')) this.manifests++;
-        }
-      }
       await assert.rejects(
-        collect(crashed.settings(em.url), new DiesAfterManifest(crashed.lakeUri), {
+        collect(crashed.settings(em.url), new LakeStoppingAfterManifests(crashed.lakeUri, 1), {
           queries: [QUERY],
           maxBatchPosts: 500,
         }),
         /killed/,
       );
       const crashedLake = new LocalLake(crashed.lakeUri);
-      const [committed] = await landingManifests(crashedLake);
+      const [committed] = await manifestsIn(crashedLake);
       assert.equal(
         (await loadCheckpoint(crashedLake, 'search_recent', QUERY)).open?.batch_id,
         committed!.batch_id,
@@ -187,7 +177,7 @@ describe('collect (recent search)', () => {
         maxBatchPosts: 500,
       });
       assert.ok(!rerun.queries[0]!.batches.includes(committed!.batch_id));
-      const after = await landingManifests(crashedLake);
+      const after = await manifestsIn(crashedLake);
       assert.deepEqual(
         after.find((m) => m.batch_id === committed!.batch_id),
         committed,

@@ -4,18 +4,19 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { type RunningEmulator, startEmulator } from '../emulator/index.js';
-import { getJson } from '../lake/lake.js';
 import { LocalLake } from '../lake/local/local-lake.js';
 import { load } from '../load/index.js';
-import { processPending } from '../process/index.js';
+import { listLandingBatches, processPending } from '../process/index.js';
+import { LakeStoppingAfterManifests } from '../testing/stopping-lake.js';
 import { type TempWorkspace, tempWorkspace } from '../testing/temp-workspace.js';
 import { factRows, fingerprint, query } from '../testing/warehouse-fingerprint.js';
 import { importFiles } from './import-files.js';
-import type { LandingManifest } from './landing-writer.js';
 import { SEARCH_FIELDS } from './search-params.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: test fixtures are API JSON
 type Json = Record<string, any>;
+
+const manifestsIn = async (lake: LocalLake) => (await listLandingBatches(lake)).map((b) => b.manifest);
 
 const NOW = '2026-11-20T12:00:00.000Z';
 
@@ -69,11 +70,6 @@ function flatten(page: Json): Json[] {
   };
   for (const [id, t] of tweets) tweets.set(id, expand(structuredClone(t)) as Json);
   return (expand(structuredClone(page.data)) as Json[]).map((t) => ({ ...t, __twarc: page.__twarc }));
-}
-
-async function landingManifests(lake: LocalLake): Promise<LandingManifest[]> {
-  const keys = (await lake.list('landing/')).filter((o) => o.key.endsWith('_manifest.json'));
-  return Promise.all(keys.map(async (o) => (await getJson<LandingManifest>(lake, o.key))!));
 }
 
 async function pipeline(ws: TempWorkspace, files: string[]) {
@@ -179,7 +175,7 @@ describe('import of existing collections', () => {
       const [result] = await importFiles(lake, [write(split)], undefined, { maxBatchPosts: 300 });
       assert.equal(result!.posts, 800);
       assert.equal(result!.batches.length, 3, 'pages of 100 posts: 300 + 300 + 200');
-      assert.deepEqual((await landingManifests(lake)).map((m) => m.posts).sort(), [200, 300, 300]);
+      assert.deepEqual((await manifestsIn(lake)).map((m) => m.posts).sort(), [200, 300, 300]);
       assert.equal((await lake.list('quarantine/import/')).length, 1);
       const settings = split.settings('http://unused.invalid');
       await processPending(settings, lake);
@@ -187,26 +183,20 @@ describe('import of existing collections', () => {
       assert.deepEqual(await factRows(split), await factRows(one));
 
       // The import stops right after the second batch's manifest is written.
-      class StopsAfterManifest extends LocalLake {
-        manifests = 0;
-        override async put(key: string, body: Uint8Array | string): Promise<void> {
-          if (this.manifests === 2 && key.includes('/checkpoints/')) throw new Error('killed');
-          await super.put(key, body);
-          if (key.endsWith('_manifest.json')) this.manifests++;
-        }
-      }
       const file = write(stopped);
       await assert.rejects(
-        importFiles(new StopsAfterManifest(stopped.lakeUri), [file], undefined, { maxBatchPosts: 300 }),
+        importFiles(new LakeStoppingAfterManifests(stopped.lakeUri, 2), [file], undefined, {
+          maxBatchPosts: 300,
+        }),
         /killed/,
       );
       const stoppedLake = new LocalLake(stopped.lakeUri);
-      const before = await landingManifests(stoppedLake);
+      const before = await manifestsIn(stoppedLake);
       assert.equal(before.length, 2);
       const [rerun] = await importFiles(stoppedLake, [file], undefined, { maxBatchPosts: 300 });
       assert.equal(rerun!.batches.length, 3);
       assert.deepEqual(rerun!.batches.slice(0, 2).sort(), before.map((m) => m.batch_id).sort());
-      const after = await landingManifests(stoppedLake);
+      const after = await manifestsIn(stoppedLake);
       assert.deepEqual(after.map((m) => m.posts).sort(), [200, 300, 300], 'no page landed twice');
       const sett = stopped.settings('http://unused.invalid');
       await processPending(sett, stoppedLake);

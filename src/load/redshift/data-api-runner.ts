@@ -7,6 +7,7 @@ import {
   GetStatementResultCommand,
   RedshiftDataClient,
 } from '@aws-sdk/client-redshift-data';
+import { awsErrorKind, awsErrorText } from '../../core/aws-errors.js';
 import { AuthError, ConfigError, FatalError, RetryableError } from '../../core/errors.js';
 import { sleep } from '../../core/sleep.js';
 import type { RedshiftTarget } from './redshift-uri.js';
@@ -150,39 +151,29 @@ function fieldValue(f: Field): unknown {
   return null;
 }
 
+/** Data API errors that mean "busy now": too many statements or sessions, or the cluster waking up. */
+const BUSY = new Set([
+  'ActiveStatementsExceededException',
+  'ActiveSessionsExceededException',
+  'DatabaseConnectionException',
+]);
+
 function dataApiError(error: unknown, target: string): Error {
-  const e = error as {
-    name?: string;
-    message?: string;
-    code?: string;
-    $metadata?: { httpStatusCode?: number };
-  };
-  const why = `${e.name ?? 'Error'}: ${e.message ?? String(error)}`;
-  if (
-    e.name === 'AccessDeniedException' ||
-    e.name === 'UnrecognizedClientException' ||
-    e.name === 'ExpiredTokenException'
-  ) {
+  const why = awsErrorText(error);
+  const name = (error as { name?: string })?.name ?? '';
+  const kind = awsErrorKind(error);
+  if (kind === 'credentials' || kind === 'denied') {
     return new AuthError(
       `the Redshift Data API refused ${target}: ${why}. Check the AWS credentials and their IAM policy (redshift-data:*, and secretsmanager:GetSecretValue on the secret).`,
     );
   }
-  if (e.name === 'ValidationException' || e.name === 'ResourceNotFoundException') {
+  if (name === 'ValidationException' || name === 'ResourceNotFoundException') {
     return new ConfigError(
       'TWEETPIPE_WAREHOUSE',
       `the Redshift Data API rejected the request for ${target}: ${why}`,
     );
   }
-  if (
-    e.name === 'ActiveStatementsExceededException' ||
-    e.name === 'ActiveSessionsExceededException' ||
-    e.name === 'InternalServerException' ||
-    e.name === 'DatabaseConnectionException' ||
-    e.name === 'TimeoutError' ||
-    e.code === 'ECONNREFUSED' ||
-    e.code === 'ECONNRESET' ||
-    (e.$metadata?.httpStatusCode ?? 0) >= 500
-  ) {
+  if (kind === 'unavailable' || BUSY.has(name)) {
     return new RetryableError(
       `the Redshift Data API is unavailable for ${target} (${why}); try again`,
       undefined,

@@ -4,7 +4,14 @@ import {
   GetJobRunCommand,
   StartJobRunCommand,
 } from '@aws-sdk/client-emr-serverless';
-import { FatalError } from '../../core/errors.js';
+import { AWS_CREDENTIALS_HELP, awsErrorKind, awsErrorText } from '../../core/aws-errors.js';
+import {
+  AuthError,
+  ConfigError,
+  FatalError,
+  RetryableError,
+  type TweetpipeError,
+} from '../../core/errors.js';
 import type { Progress } from '../../core/progress.js';
 import type { EmrServerlessTarget } from './emr-target.js';
 
@@ -49,9 +56,7 @@ export async function runOnEmrServerless(
     );
     jobRunId = started.jobRunId!;
   } catch (e) {
-    throw new FatalError(
-      `EMR Serverless would not start the job on application ${target.applicationId}: ${describe(e)}`,
-    );
+    throw emrError(e, `start the job on application ${target.applicationId}`);
   }
   progress.info(`process: EMR Serverless job run ${jobRunId} started on application ${target.applicationId}`);
   // Ctrl-C, or Airflow stopping the task (SIGTERM): cancel the run rather than leave it unwatched.
@@ -89,7 +94,8 @@ export async function runOnEmrServerless(
     }
   } catch (e) {
     if (e instanceof FatalError) throw e;
-    throw new FatalError(`lost track of EMR Serverless job run ${jobRunId}: ${describe(e)}`);
+    // Nothing is committed until the run's output is read back: running again processes the batches anew.
+    throw emrError(e, `follow job run ${jobRunId} (it may still be running on EMR Serverless)`);
   } finally {
     process.off('SIGINT', cancel);
     process.off('SIGTERM', cancel);
@@ -97,7 +103,23 @@ export async function runOnEmrServerless(
   }
 }
 
-function describe(e: unknown): string {
-  const err = e as { name?: string; message?: string };
-  return `${err.name ?? 'Error'}: ${err.message ?? String(e)}`;
+/** An EMR Serverless SDK error, typed by what to do next. */
+function emrError(error: unknown, what: string): TweetpipeError {
+  const say = `EMR Serverless: cannot ${what}: ${awsErrorText(error)}`;
+  const name = (error as { name?: string })?.name;
+  switch (awsErrorKind(error)) {
+    case 'credentials':
+      return new AuthError(`${say} (${AWS_CREDENTIALS_HELP})`, { cause: error });
+    case 'denied':
+      return new AuthError(
+        `${say}; check the credentials' IAM policy (emr-serverless:StartJobRun, GetJobRun, CancelJobRun, iam:PassRole on the job role)`,
+        { cause: error },
+      );
+    case 'unavailable':
+      return new RetryableError(`${say} (after retries; run again later)`, undefined, { cause: error });
+    case 'rejected':
+      if (name === 'ResourceNotFoundException' && what.startsWith('start'))
+        return new ConfigError('--emr-application-id', `no such EMR Serverless application here (${say})`);
+  }
+  return new FatalError(say, { cause: error });
 }

@@ -131,6 +131,20 @@ describe('Spark engine on an S3 lake (s3a:// and EMR Serverless)', () => {
     for (const s of ['started on application', 'RUNNING', 'SUCCESS']) assert.ok(states.includes(s), states);
   });
 
+  it('EMR Serverless: an application EMR does not know is a setting to fix, and it is named', async () => {
+    const lake = await freshLake();
+    const engine = new SparkEngine({
+      emr: { applicationId: '00aaaaaaaaaaaaaa', roleArn: ROLE, pollMs: 250 },
+    });
+    await assert.rejects(processPending(settings(), lake, { engine }), (e: Error) => {
+      assert.ok(e instanceof ConfigError, String(e));
+      assert.match(e.message, /^--emr-application-id: no such EMR Serverless application/);
+      assert.match(e.message, /ResourceNotFoundException: Application 00aaaaaaaaaaaaaa does not exist/);
+      return true;
+    });
+    assert.deepEqual(await lake.list('processed/_manifests/'), []);
+  });
+
   it("EMR Serverless: a failed job run stops with EMR's account of it, and nothing is committed", async () => {
     const lake = await freshLake();
     const engine = new SparkEngine({

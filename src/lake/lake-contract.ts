@@ -49,6 +49,17 @@ export function runLakeContract(name: string, make: () => Promise<Lake>): void {
       await scratch.release();
     });
 
+    it('copies objects within the lake, replacing the target and keeping the source', async () => {
+      const lake = await make();
+      await lake.put('_spark/runs/r/t/part-0.parquet', Buffer.from([7, 8, 9]));
+      await lake.put('processed/t/f.parquet', 'old');
+      await lake.copy('_spark/runs/r/t/part-0.parquet', 'processed/t/f.parquet');
+      assert.deepEqual([...(await lake.get('processed/t/f.parquet'))!], [7, 8, 9]);
+      assert.deepEqual([...(await lake.get('_spark/runs/r/t/part-0.parquet'))!], [7, 8, 9]);
+      await assert.rejects(lake.copy('_spark/runs/r/missing', 'processed/t/g.parquet'));
+      assert.equal(await lake.get('processed/t/g.parquet'), undefined);
+    });
+
     it('refuses keys that would escape the lake', async () => {
       const lake = await make();
       await assert.rejects(lake.put('../escape', 'x'));

@@ -32,6 +32,11 @@ export interface Lake {
   put(key: string, body: Uint8Array | string): Promise<void>;
   /** Moves the local file at `localPath` to `key` (the file is consumed). */
   putFile(key: string, localPath: string): Promise<void>;
+  /**
+   * Copies the object at `from` to `to`, atomically, replacing any object there; the store copies
+   * it itself where it can (S3 CopyObject), so the bytes need not pass through this process.
+   */
+  copy(from: string, to: string): Promise<void>;
   /** The object's bytes; undefined when it does not exist. */
   get(key: string): Promise<Buffer | undefined>;
   /** Every object whose key starts with `prefix`, sorted by key. */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FatalError } from '../../core/errors.js';
@@ -52,6 +52,20 @@ export class LocalLake implements Lake {
       await handle.close();
     }
     await rename(localPath, target);
+  }
+
+  async copy(from: string, to: string): Promise<void> {
+    const tmp = await this.#tmpPath();
+    await copyFile(this.#path(from), tmp);
+    const handle = await open(tmp, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    const target = this.#path(to);
+    await mkdir(path.dirname(target), { recursive: true });
+    await rename(tmp, target);
   }
 
   async get(key: string): Promise<Buffer | undefined> {

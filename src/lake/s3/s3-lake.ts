@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
+  CopyObjectCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadBucketCommand,
@@ -172,6 +173,33 @@ export class S3Lake implements Lake {
       }
     });
     return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  async copy(from: string, to: string): Promise<void> {
+    const source = `${this.bucket}/${this.#key(from)}`;
+    try {
+      await this.#send(`copy ${from} to ${to}`, () =>
+        this.#client.send(
+          new CopyObjectCommand({
+            Bucket: this.bucket,
+            Key: this.#key(to),
+            // Keys are plain ASCII paths of our own making; CopySource takes them URL-encoded.
+            CopySource: encodeURI(source),
+            ChecksumAlgorithm: 'CRC32',
+            ...this.#encryption(),
+          }),
+        ),
+      );
+    } catch (error) {
+      // One CopyObject copies up to 5 GiB; a larger object comes down and goes up again.
+      if (!/InvalidRequest|EntityTooLarge/.test(String((error as Error).message))) throw error;
+      const copy = await this.localCopy(from);
+      try {
+        await this.putFile(to, copy.path);
+      } finally {
+        await copy.release();
+      }
+    }
   }
 
   async delete(key: string): Promise<void> {

@@ -51,7 +51,9 @@ export function lakeOutput(source: Lake, prefix: string): SparkOutput {
         .map((o) => ({ rel: o.key.slice(base.length), size: o.size }));
     },
     read,
-    moveTo: async (lake, rel, key) => lake.put(key, await read(rel)),
+    // Within the same lake the store copies the file itself (S3 CopyObject): no download, no upload.
+    moveTo: async (lake, rel, key) =>
+      lake === source ? lake.copy(base + rel, key) : lake.put(key, await read(rel)),
   };
 }
 

@@ -44,3 +44,18 @@ export class RetryableError extends TweetpipeError {
     super(message, options);
   }
 }
+
+/**
+ * The command was stopped by a signal (Ctrl-C, or a scheduler stopping the task) after it cleaned
+ * up; nothing it had not committed is visible. Exits 130 (SIGINT) or 143 (SIGTERM), as a shell would.
+ */
+export class StoppedError extends TweetpipeError {
+  override readonly exitCode: number;
+  constructor(
+    readonly signal: string,
+    message: string,
+  ) {
+    super(message);
+    this.exitCode = signal === 'SIGINT' ? 130 : 143;
+  }
+}

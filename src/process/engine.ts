@@ -21,6 +21,15 @@ export interface Engine {
    * Optional: processes several batches, possibly in parallel, yielding each manifest as it is
    * committed (in any order). Engines without it get `processBatch` one batch at a time.
    */
-  processBatches?(lake: Lake, batches: LandingBatch[], progress: Progress): AsyncIterable<ProcessedManifest>;
+  processBatches?(
+    lake: Lake,
+    batches: LandingBatch[],
+    progress: Progress,
+    /**
+     * Aborted (with the signal's name as reason) when the command is asked to stop: an engine whose
+     * work runs outside this process stops it, cleans up and rejects with `StoppedError`.
+     */
+    signal?: AbortSignal,
+  ): AsyncIterable<ProcessedManifest>;
   close(): Promise<void>;
 }

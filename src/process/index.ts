@@ -37,7 +37,7 @@ export async function pendingLandingBatches(lake: Lake): Promise<LandingBatch[]>
 export async function processPending(
   _settings: Settings,
   lake: Lake,
-  options: { progress?: Progress; engine?: Engine } = {},
+  options: { progress?: Progress; engine?: Engine; signal?: AbortSignal } = {},
 ): Promise<ProcessSummary> {
   const progress = options.progress ?? silentProgress;
   const engine = options.engine ?? new (await import('./duckdb/duckdb-engine.js')).DuckDBEngine();
@@ -52,7 +52,7 @@ export async function processPending(
   try {
     const pending = await pendingLandingBatches(lake);
     const manifests = engine.processBatches
-      ? engine.processBatches(lake, pending, progress)
+      ? engine.processBatches(lake, pending, progress, options.signal)
       : (async function* () {
           for (const batch of pending) yield await engine.processBatch(lake, batch, progress);
         })();

@@ -4,6 +4,7 @@ import type { Engine } from '../../process/engine.js';
 import { type ProcessSummary, processPending } from '../../process/index.js';
 import { counts, label, plural } from '../format.js';
 import { printJson, recordRun, type StageContext, stageContext } from '../stage-context.js';
+import { stopOnSignals } from '../stop-on-signals.js';
 
 /** How `process` runs: the engine and, for Spark, where. */
 export interface ProcessFlags {
@@ -17,7 +18,19 @@ export interface ProcessFlags {
 export async function runProcess(ctx: StageContext, flags: ProcessFlags = {}): Promise<ProcessSummary> {
   const started = new Date();
   const engine = await openEngine(flags);
-  const summary = await processPending(ctx.settings, ctx.lake, { progress: ctx.progress, engine });
+  // Spark runs outside this process (spark-submit, EMR Serverless): a stop signal stops it and
+  // cleans up first. DuckDB needs nothing: a batch commits atomically, so the process can die anywhere.
+  const stop = engine ? stopOnSignals() : undefined;
+  let summary: ProcessSummary;
+  try {
+    summary = await processPending(ctx.settings, ctx.lake, {
+      progress: ctx.progress,
+      engine,
+      signal: stop?.signal,
+    });
+  } finally {
+    stop?.dispose();
+  }
   await recordRun(ctx.lake, 'process', started, summary);
   if (printJson(ctx, 'process', summary)) return summary;
   ctx.progress.clear();

@@ -5,6 +5,7 @@ import { parsePositiveInt, parseUsd } from '../../config/load-settings.js';
 import { ConfigError } from '../../core/errors.js';
 import { label, plural } from '../format.js';
 import { printJson, recordRun, stageContext } from '../stage-context.js';
+import { stopOnSignals } from '../stop-on-signals.js';
 import { collectValues } from './collect-command.js';
 
 interface StreamFlags {
@@ -49,13 +50,7 @@ Backfill needs an access level that offers it; without it, posts sent while disc
         if (at <= 0 || at === r.length - 1) throw new ConfigError('--rule', `"${r}" is not TAG=QUERY`);
         return { tag: r.slice(0, at).trim(), value: r.slice(at + 1).trim() };
       });
-      const controller = new AbortController();
-      const stop = () => {
-        ctx.progress.info('stream: stopping; committing the open batch…');
-        controller.abort();
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      const stop = stopOnSignals(() => ctx.progress.info('stream: stopping; committing the open batch…'));
       const started = new Date();
       try {
         const result = await withApi(ctx.settings, ctx.progress, (settings) =>
@@ -72,7 +67,7 @@ Backfill needs an access level that offers it; without it, posts sent while disc
             maxCostUsd:
               flags.maxCostUsd === undefined ? undefined : parseUsd(flags.maxCostUsd, '--max-cost-usd'),
             backfill: flags.backfill,
-            signal: controller.signal,
+            signal: stop.signal,
             progress: ctx.progress,
           }),
         );
@@ -86,8 +81,7 @@ Backfill needs an access level that offers it; without it, posts sent while disc
               : ''),
         );
       } finally {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
+        stop.dispose();
       }
     });
 }

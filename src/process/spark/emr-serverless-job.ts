@@ -10,9 +10,11 @@ import {
   ConfigError,
   FatalError,
   RetryableError,
-  type TweetpipeError,
+  StoppedError,
+  TweetpipeError,
 } from '../../core/errors.js';
 import type { Progress } from '../../core/progress.js';
+import { sleep } from '../../core/sleep.js';
 import type { EmrServerlessTarget } from './emr-target.js';
 
 export interface EmrJob {
@@ -28,13 +30,14 @@ const TERMINAL = new Set(['SUCCESS', 'FAILED', 'CANCELLED']);
 
 /**
  * Starts the job on EMR Serverless and follows it to the end, showing each state it passes
- * through; resolves on SUCCESS, fails with EMR's own account of the failure otherwise. SIGINT or
- * SIGTERM while following cancels the job run rather than leaving it to run unwatched.
+ * through; resolves on SUCCESS, fails with EMR's own account of the failure otherwise. `signal`
+ * aborting while following cancels the job run rather than leaving it to run unwatched.
  */
 export async function runOnEmrServerless(
   target: EmrServerlessTarget,
   job: EmrJob,
   progress: Progress,
+  signal?: AbortSignal,
 ): Promise<string> {
   const client = new EMRServerlessClient({});
   let jobRunId: string;
@@ -59,20 +62,19 @@ export async function runOnEmrServerless(
     throw emrError(e, `start the job on application ${target.applicationId}`);
   }
   progress.info(`process: EMR Serverless job run ${jobRunId} started on application ${target.applicationId}`);
-  // Ctrl-C, or Airflow stopping the task (SIGTERM): cancel the run rather than leave it unwatched.
-  const cancel = (signal: NodeJS.Signals) => {
-    progress.info(`process: ${signal} — cancelling EMR Serverless job run ${jobRunId}`);
-    client
-      .send(new CancelJobRunCommand({ applicationId: target.applicationId, jobRunId }))
-      .catch(() => {})
-      .finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
-  };
-  process.once('SIGINT', cancel);
-  process.once('SIGTERM', cancel);
   const began = Date.now();
   let last = '';
   try {
     for (;;) {
+      if (signal?.aborted) {
+        // Ctrl-C, or Airflow stopping the task (SIGTERM): cancel the run rather than leave it unwatched.
+        const name = String(signal.reason);
+        progress.info(`process: ${name} — cancelling EMR Serverless job run ${jobRunId}`);
+        await client
+          .send(new CancelJobRunCommand({ applicationId: target.applicationId, jobRunId }))
+          .catch(() => {});
+        throw new StoppedError(name, `stopped by ${name}; EMR Serverless job run ${jobRunId} was cancelled`);
+      }
       const run = (await client.send(new GetJobRunCommand({ applicationId: target.applicationId, jobRunId })))
         .jobRun;
       const state = run?.state ?? 'UNKNOWN';
@@ -90,15 +92,13 @@ export async function runOnEmrServerless(
       progress.update(
         `process: EMR Serverless job run ${jobRunId}: ${state}, ${Math.round((Date.now() - began) / 1000)} s`,
       );
-      await new Promise((r) => setTimeout(r, target.pollMs ?? 10_000));
+      await sleep(target.pollMs ?? 10_000, signal);
     }
   } catch (e) {
-    if (e instanceof FatalError) throw e;
+    if (e instanceof TweetpipeError) throw e;
     // Nothing is committed until the run's output is read back: running again processes the batches anew.
     throw emrError(e, `follow job run ${jobRunId} (it may still be running on EMR Serverless)`);
   } finally {
-    process.off('SIGINT', cancel);
-    process.off('SIGTERM', cancel);
     client.destroy();
   }
 }

@@ -66,15 +66,21 @@ export class SparkEngine implements Engine {
     lake: Lake,
     batches: LandingBatch[],
     progress: Progress,
+    signal?: AbortSignal,
   ): AsyncIterable<ProcessedManifest> {
     // Starting a Spark application costs seconds locally and a minute or more on EMR, so batches
     // share one.
     const per = this.#emr ? 64 : 8;
     for (let i = 0; i < batches.length; i += per)
-      for (const m of await this.#run(lake, batches.slice(i, i + per), progress)) yield m;
+      for (const m of await this.#run(lake, batches.slice(i, i + per), progress, signal)) yield m;
   }
 
-  async #run(lake: Lake, batches: LandingBatch[], progress: Progress): Promise<ProcessedManifest[]> {
+  async #run(
+    lake: Lake,
+    batches: LandingBatch[],
+    progress: Progress,
+    signal?: AbortSignal,
+  ): Promise<ProcessedManifest[]> {
     const s3 = lake.uri.startsWith('s3://');
     if (this.#emr && !s3)
       throw new ConfigError(
@@ -82,14 +88,14 @@ export class SparkEngine implements Engine {
         `EMR Serverless reads and writes the lake itself, so TWEETPIPE_LAKE must be an s3:// lake (it is ${lake.uri})`,
       );
     const jars = s3 && !this.#emr ? sparkS3Jars() : undefined;
-    if (this.#emr || jars) return this.#runInLake(lake, batches, progress, jars);
+    if (this.#emr || jars) return this.#runInLake(lake, batches, progress, jars, signal);
     if (s3 && !this.#hinted) {
       progress.info(
         'process: Spark is given local copies of the S3 parts; `make spark-s3-jars` lets it read and write s3:// itself (s3a)',
       );
       this.#hinted = true;
     }
-    return this.#runOnCopies(lake, batches, progress);
+    return this.#runOnCopies(lake, batches, progress, signal);
   }
 
   /** The job reads the lake itself and writes under `_spark/runs/<run>/` in it. */
@@ -98,6 +104,7 @@ export class SparkEngine implements Engine {
     batches: LandingBatch[],
     progress: Progress,
     jars: string[] | undefined,
+    signal?: AbortSignal,
   ): Promise<ProcessedManifest[]> {
     const scheme = this.#emr ? 's3' : 's3a';
     const uri = (key: string) => `${scheme}://${lake.uri.slice('s3://'.length).replace(/\/+$/, '')}/${key}`;
@@ -136,18 +143,23 @@ export class SparkEngine implements Engine {
             sparkSubmitParameters: confArgs(this.#conf).join(' '),
           },
           progress,
+          signal,
         );
       } else {
         progress.update(`process: Spark job on ${batches.length} batch(es), reading s3a:// directly`);
-        await runSparkSubmit(this.#submit!, [
-          '--master',
-          this.#master,
-          '--jars',
-          jars!.join(','),
-          ...confArgs({ 'spark.ui.enabled': 'false', ...s3aSparkConf(lake.options), ...this.#conf }),
-          SPARK_JOB,
-          ...args,
-        ]);
+        await runSparkSubmit(
+          this.#submit!,
+          [
+            '--master',
+            this.#master,
+            '--jars',
+            jars!.join(','),
+            ...confArgs({ 'spark.ui.enabled': 'false', ...s3aSparkConf(lake.options), ...this.#conf }),
+            SPARK_JOB,
+            ...args,
+          ],
+          signal,
+        );
       }
       return await commitSparkOutput(lake, batches, lakeOutput(lake, `${prefix}/out`), this.name);
     } finally {
@@ -156,7 +168,12 @@ export class SparkEngine implements Engine {
   }
 
   /** The job reads local files: the lake's own (local lake) or copies (S3 lake without S3A). */
-  async #runOnCopies(lake: Lake, batches: LandingBatch[], progress: Progress): Promise<ProcessedManifest[]> {
+  async #runOnCopies(
+    lake: Lake,
+    batches: LandingBatch[],
+    progress: Progress,
+    signal?: AbortSignal,
+  ): Promise<ProcessedManifest[]> {
     const scratch = await lake.scratch(`spark-${batches[0]!.manifest.batch_id}`);
     const copies: LocalCopy[] = [];
     try {
@@ -179,16 +196,20 @@ export class SparkEngine implements Engine {
       const out = path.join(scratch.path, 'out');
       await writeFile(specFile, JSON.stringify(spec));
       progress.update(`process: Spark job on ${batches.length} batch(es)`);
-      await runSparkSubmit(this.#submit!, [
-        '--master',
-        this.#master,
-        ...confArgs({ 'spark.ui.enabled': 'false', ...this.#conf }),
-        SPARK_JOB,
-        '--spec',
-        specFile,
-        '--out',
-        out,
-      ]);
+      await runSparkSubmit(
+        this.#submit!,
+        [
+          '--master',
+          this.#master,
+          ...confArgs({ 'spark.ui.enabled': 'false', ...this.#conf }),
+          SPARK_JOB,
+          '--spec',
+          specFile,
+          '--out',
+          out,
+        ],
+        signal,
+      );
       return await commitSparkOutput(lake, batches, localOutput(out), this.name);
     } finally {
       for (const c of copies) await c.release();

@@ -162,7 +162,7 @@ describe('Spark engine on an S3 lake (s3a:// and EMR Serverless)', () => {
     assert.deepEqual(await lake.list('_spark/runs/'), []);
   });
 
-  it('EMR Serverless: stopping the command (SIGTERM, as Airflow does) cancels the job run', async () => {
+  it('EMR Serverless: stopping the command (SIGTERM, as Airflow does) cancels the job run and cleans up', async () => {
     const lake = await freshLake();
     const calls = emr.calls.length;
     const child = cli(duck, em.url, ['process', '--emr-application-id', APP, '--emr-role-arn', ROLE], {
@@ -180,7 +180,9 @@ describe('Spark engine on an S3 lake (s3a:// and EMR Serverless)', () => {
       emr.calls.slice(calls).some((c) => c.op === 'CancelJobRun'),
       'CancelJobRun was sent',
     );
+    assert.match(result.err, /stopped by SIGTERM; EMR Serverless job run 00[0-9a-f]+ was cancelled/);
     assert.deepEqual(await lake.list('processed/_manifests/'), []);
+    assert.deepEqual(await lake.list('_spark/runs/'), [], "the run's spec and output are gone");
   });
 
   it('bad EMR settings fail before anything is uploaded, naming the flag', async () => {

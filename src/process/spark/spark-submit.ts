@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, FatalError } from '../../core/errors.js';
+import { ConfigError, FatalError, StoppedError } from '../../core/errors.js';
 import type { LakeOptions } from '../../lake/lake.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -95,8 +95,17 @@ export function runSparkSubmit(submit: string, args: string[], signal?: AbortSig
     };
     child.stdout.on('data', keep);
     child.stderr.on('data', keep);
-    child.on('error', (e) => reject(new FatalError(`cannot start spark-submit: ${e.message}`)));
+    child.on('error', (e) => {
+      if (signal?.aborted) return; // 'close' follows once the job has been stopped
+      reject(new FatalError(`cannot start spark-submit: ${e.message}`));
+    });
     child.on('close', (code) => {
+      if (signal?.aborted) {
+        const name = String(signal.reason);
+        return reject(
+          new StoppedError(name, `stopped by ${name}; the Spark job was stopped and nothing was committed`),
+        );
+      }
       if (code === 0) return resolve();
       reject(new FatalError(`the Spark job failed (exit ${code}):\n${lastErrors(log)}`));
     });

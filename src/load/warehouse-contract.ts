@@ -93,6 +93,7 @@ export function runWarehouseContract(
     const engine = new DuckDBEngine({ workers: 1 });
     let early: ProcessedManifest;
     let late: ProcessedManifest;
+    let later: ProcessedManifest;
     /** Loads a batch the way `load` does: from the lake, or from local copies of its files. */
     const loadVia = async (wh: Warehouse, manifest: ProcessedManifest, files?: Map<string, string>) =>
       copiesFromLake(wh)
@@ -110,6 +111,11 @@ export function runWarehouseContract(
       late = await processedBatch(lake, engine, 'b-2-late', '2026-11-20T10:00:00Z', {
         data: [post('1001', 9, ['a', 'b']), post('1002', 5, ['c'])],
         includes: { users: [{ id: '42', username: 'new_name', name: 'N' }] },
+      });
+      // 1001 again, newer, but only as a post another one references.
+      later = await processedBatch(lake, engine, 'b-3-later', '2026-11-20T11:00:00Z', {
+        data: [post('1003', 0, [])],
+        includes: { tweets: [post('1001', 12, ['a', 'b'])] },
       });
     });
     after(async () => {
@@ -163,6 +169,47 @@ export function runWarehouseContract(
         }
       } finally {
         await wh.close();
+      }
+    });
+
+    it('updates rows to a later retrieval; a later sighting as a reference does not demote a match', async () => {
+      const wh = await make(ws.dir, lake);
+      try {
+        await wh.migrate();
+        for (const m of [early, late, later]) assert.equal((await loadVia(wh, m)).loaded, true);
+        const rows = await wh.query(
+          'SELECT tweet_id::VARCHAR AS id, like_count, batch_id, collected_via FROM fact_tweets ORDER BY 1',
+        );
+        assert.deepEqual(
+          rows.map((r) => [r.id, Number(r.like_count), r.batch_id, r.collected_via]),
+          [
+            ['1001', 12, 'b-3-later', 'match'],
+            ['1002', 5, 'b-2-late', 'match'],
+            ['1003', 0, 'b-3-later', 'match'],
+          ],
+        );
+        assert.equal(
+          (await wh.query('SELECT username FROM dim_users WHERE user_id = 42'))[0]!.username,
+          'new_name',
+        );
+        assert.equal(await count(wh, 'bridge_tweet_hashtags'), 3);
+      } finally {
+        await wh.close();
+      }
+      // The other way round: an older batch that saw the post as a match still makes it one.
+      const wh2 = await make(ws.dir, lake);
+      try {
+        await wh2.migrate();
+        for (const m of [later, early]) await loadVia(wh2, m);
+        const [row] = await wh2.query(
+          'SELECT like_count, batch_id, collected_via FROM fact_tweets WHERE tweet_id = 1001',
+        );
+        assert.deepEqual(
+          [Number(row!.like_count), row!.batch_id, row!.collected_via],
+          [12, 'b-3-later', 'match'],
+        );
+      } finally {
+        await wh2.close();
       }
     });
 

@@ -5,7 +5,7 @@ import { FatalError } from '../../core/errors.js';
 import { quoteString as lit } from '../../core/sql-quote.js';
 import type { ProcessedManifest } from '../../process/processed-manifest.js';
 import { mergeSql, starSchemaDdl } from '../sql/star-ddl.js';
-import { STAR_TABLES } from '../star-schema.js';
+import { STAR_TABLES, type StarTable } from '../star-schema.js';
 import type { LoadResult, Warehouse } from '../warehouse.js';
 
 const MIGRATIONS: ((conn: DuckDBConnection) => Promise<void>)[] = [
@@ -154,7 +154,8 @@ export class DuckDBWarehouse implements Warehouse {
           rows[t.name] = Number((await this.query('SELECT count(*) AS n FROM stg'))[0]?.n ?? 0);
         }
         const before = await countOf(t.name);
-        await this.conn.run(mergeSql(t, relation));
+        if (t.latestWins) await this.#upsert(t, relation);
+        else await this.conn.run(mergeSql(t, relation));
         counts.delete(t.name);
         this.#counts.delete(t.name);
         inserted[t.name] = (await countOf(t.name)) - before;
@@ -184,8 +185,36 @@ export class DuckDBWarehouse implements Warehouse {
       );
     } finally {
       await this.conn.run('DROP TABLE IF EXISTS stg').catch(() => {});
+      await this.conn.run('DROP TABLE IF EXISTS held').catch(() => {});
     }
     return { batchId, loaded: true, rows, inserted };
+  }
+
+  /**
+   * `MERGE` as DuckDB runs it fastest: the batch's keys the table already holds are merged (the
+   * update rules of `mergeSql`), then every other row is inserted, as an anti-join against that
+   * small set of keys, which DuckDB inserts in parallel where its MERGE does not (1M-post
+   * benchmark, load stage: 6.8-7.2 s against 8.5-8.8 s). `relation` has one row per key.
+   */
+  async #upsert(t: StarTable, relation: string): Promise<void> {
+    const keys = t.key.map((k) => `"${k}"`).join(', ');
+    const held = t.key.map((k) => `"${t.name}"."${k}" = src."${k}"`).join(' AND ');
+    await this.conn.run(
+      `CREATE OR REPLACE TEMP TABLE held AS SELECT ${t.key.map((k) => `src."${k}"`).join(', ')} ` +
+        `FROM ${relation} AS src WHERE EXISTS (SELECT 1 FROM "${t.name}" WHERE ${held})`,
+    );
+    const [row] = await this.query('SELECT count(*) AS n FROM held');
+    if (Number(row?.n ?? 0) > 0) {
+      await this.conn.run(
+        mergeSql(t, `(SELECT * FROM ${relation} AS src SEMI JOIN held USING (${keys}))`, {
+          matchedOnly: true,
+        }),
+      );
+    }
+    const cols = t.columns.map(([c]) => `"${c}"`).join(', ');
+    await this.conn.run(
+      `INSERT INTO "${t.name}" (${cols}) SELECT ${cols} FROM ${relation} AS src ANTI JOIN held USING (${keys})`,
+    );
   }
 
   async query(sql: string): Promise<Record<string, unknown>[]> {

@@ -28,8 +28,9 @@ export function starSchemaDdl(options: { primaryKeys: boolean }): string[] {
  * table name or a parenthesised SELECT with one row per key) into `t`. Rows with `retrieved_at`
  * follow "latest retrieval wins, ties on the larger batch_id", whatever order batches load in; a
  * post seen as a match stays a match. Entity occurrences are immutable: only new keys are inserted.
+ * `matchedOnly` leaves out the insert of new keys (the caller inserts them itself).
  */
-export function mergeSql(t: StarTable, source: string): string {
+export function mergeSql(t: StarTable, source: string, options: { matchedOnly?: boolean } = {}): string {
   const cols = t.columns.map(([c]) => c);
   const target = q(t.name);
   const on = t.key.map((k) => `${target}.${q(k)} = src.${q(k)}`).join(' AND ');
@@ -53,5 +54,5 @@ export function mergeSql(t: StarTable, source: string): string {
       `WHEN MATCHED AND src.collected_via = 'match' AND ${target}.collected_via <> 'match' THEN UPDATE SET collected_via = 'match'`,
     );
   }
-  return `${head} ${clauses.join(' ')} ${insert}`;
+  return options.matchedOnly ? `${head} ${clauses.join(' ')}` : `${head} ${clauses.join(' ')} ${insert}`;
 }

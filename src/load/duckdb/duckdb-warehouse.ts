@@ -54,7 +54,7 @@ export class DuckDBWarehouse implements Warehouse {
       // Row groups of 32,768 rows instead of 122,880: a batch's rows then fill whole row groups,
       // which DuckDB writes compressed into the file as the batch loads instead of logging them
       // uncompressed at commit and compressing them again at the checkpoint (1M-post benchmark:
-      // 7.6-7.9 s against 8.3-8.6 s; the file is about 15% larger).
+      // 7.6-7.9 s against 8.3-8.6 s; the data takes about 10% more space).
       await conn.run(`ATTACH ${lit(file)} AS warehouse (ROW_GROUP_SIZE ${ROW_GROUP_SIZE})`);
       await conn.run('USE warehouse');
       return new DuckDBWarehouse(uri, instance, conn);
@@ -194,7 +194,9 @@ export class DuckDBWarehouse implements Warehouse {
    * `MERGE` as DuckDB runs it fastest: the batch's keys the table already holds are merged (the
    * update rules of `mergeSql`), then every other row is inserted, as an anti-join against that
    * small set of keys, which DuckDB inserts in parallel where its MERGE does not (1M-post
-   * benchmark, load stage: 6.8-7.2 s against 8.5-8.8 s). `relation` has one row per key.
+   * benchmark, load stage: 6.8-7.2 s against 8.5-8.8 s). The parallel writers leave free blocks in
+   * the file (about a quarter of it after that load) which later loads fill before it grows.
+   * `relation` has one row per key.
    */
   async #upsert(t: StarTable, relation: string): Promise<void> {
     const keys = t.key.map((k) => `"${k}"`).join(', ');

@@ -1,5 +1,4 @@
-/** Resolves after `ms` milliseconds. */
-/** Waits `ms`, or less when `signal` aborts first (it never rejects). */
+/** Resolves after `ms` milliseconds, or sooner when `signal` aborts (it never rejects). */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal?.aborted) return resolve();

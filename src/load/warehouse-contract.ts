@@ -123,6 +123,18 @@ export function runWarehouseContract(
       ws.remove();
     });
 
+    /** The fact rows as [id, like_count, batch_id, collected_via], by id. */
+    async function facts(wh: Warehouse): Promise<unknown[][]> {
+      const rows = await wh.query(
+        'SELECT tweet_id::VARCHAR AS id, like_count, batch_id, collected_via FROM fact_tweets ORDER BY 1',
+      );
+      return rows.map((r) => [r.id, Number(r.like_count), r.batch_id, r.collected_via]);
+    }
+
+    async function username42(wh: Warehouse): Promise<unknown> {
+      return (await wh.query('SELECT username FROM dim_users WHERE user_id = 42'))[0]!.username;
+    }
+
     async function count(wh: Warehouse, table: string): Promise<number> {
       return Number((await wh.query(`SELECT count(*) AS c FROM ${table}`))[0]!.c);
     }
@@ -145,20 +157,11 @@ export function runWarehouseContract(
         await wh.migrate();
         assert.equal((await loadVia(wh, late)).loaded, true);
         await loadVia(wh, early);
-        const rows = await wh.query(
-          'SELECT tweet_id::VARCHAR AS id, like_count, batch_id, collected_via FROM fact_tweets ORDER BY 1',
-        );
-        assert.deepEqual(
-          rows.map((r) => [r.id, Number(r.like_count), r.batch_id, r.collected_via]),
-          [
-            ['1001', 9, 'b-2-late', 'match'],
-            ['1002', 5, 'b-2-late', 'match'],
-          ],
-        );
-        assert.equal(
-          (await wh.query('SELECT username FROM dim_users WHERE user_id = 42'))[0]!.username,
-          'new_name',
-        );
+        assert.deepEqual(await facts(wh), [
+          ['1001', 9, 'b-2-late', 'match'],
+          ['1002', 5, 'b-2-late', 'match'],
+        ]);
+        assert.equal(await username42(wh), 'new_name');
         assert.equal(await count(wh, 'bridge_tweet_hashtags'), 3);
         assert.deepEqual([...(await wh.loadedBatches())].sort(), ['b-1-early', 'b-2-late']);
         assert.equal(await count(wh, 'dim_date'), 1);
@@ -177,21 +180,12 @@ export function runWarehouseContract(
       try {
         await wh.migrate();
         for (const m of [early, late, later]) assert.equal((await loadVia(wh, m)).loaded, true);
-        const rows = await wh.query(
-          'SELECT tweet_id::VARCHAR AS id, like_count, batch_id, collected_via FROM fact_tweets ORDER BY 1',
-        );
-        assert.deepEqual(
-          rows.map((r) => [r.id, Number(r.like_count), r.batch_id, r.collected_via]),
-          [
-            ['1001', 12, 'b-3-later', 'match'],
-            ['1002', 5, 'b-2-late', 'match'],
-            ['1003', 0, 'b-3-later', 'match'],
-          ],
-        );
-        assert.equal(
-          (await wh.query('SELECT username FROM dim_users WHERE user_id = 42'))[0]!.username,
-          'new_name',
-        );
+        assert.deepEqual(await facts(wh), [
+          ['1001', 12, 'b-3-later', 'match'],
+          ['1002', 5, 'b-2-late', 'match'],
+          ['1003', 0, 'b-3-later', 'match'],
+        ]);
+        assert.equal(await username42(wh), 'new_name');
         assert.equal(await count(wh, 'bridge_tweet_hashtags'), 3);
       } finally {
         await wh.close();
@@ -201,13 +195,7 @@ export function runWarehouseContract(
       try {
         await wh2.migrate();
         for (const m of [later, early]) await loadVia(wh2, m);
-        const [row] = await wh2.query(
-          'SELECT like_count, batch_id, collected_via FROM fact_tweets WHERE tweet_id = 1001',
-        );
-        assert.deepEqual(
-          [Number(row!.like_count), row!.batch_id, row!.collected_via],
-          [12, 'b-3-later', 'match'],
-        );
+        assert.deepEqual((await facts(wh2))[0], ['1001', 12, 'b-3-later', 'match']);
       } finally {
         await wh2.close();
       }

@@ -1,3 +1,4 @@
+import { DEFAULT_BATCH_POSTS } from '../config/settings.js';
 import type { Progress } from '../core/progress.js';
 import type { Lake } from '../lake/lake.js';
 import { landingBatchPrefix, MANIFEST, newBatchId } from '../lake/zones.js';
@@ -26,12 +27,6 @@ export interface QueryResult {
 }
 
 /**
- * Posts per landing batch: a longer pagination is committed as several batches, so that each one
- * stays small enough for the process stage to take whole (about 1,000 pages of 100 posts).
- */
-export const MAX_BATCH_POSTS = 100_000;
-
-/**
  * Collects one paginated source into landing batches. Each page is landed as its own part file,
  * then the checkpoint (cursor, parts so far, spend) is saved; a batch's manifest is written
  * last, when the pagination ends or the batch reaches `maxBatchPosts` (the next batch goes on
@@ -47,7 +42,7 @@ export async function collectPages(
   progress: Progress,
   options: { maxBatchPosts?: number } = {},
 ): Promise<QueryResult> {
-  const maxBatchPosts = options.maxBatchPosts ?? MAX_BATCH_POSTS;
+  const maxBatchPosts = options.maxBatchPosts ?? DEFAULT_BATCH_POSTS;
   const cp = await loadCheckpoint(lake, src.source, src.key);
   cp.label = src.label;
   if (cp.open && (await isCommitted(lake, src, cp.open))) {

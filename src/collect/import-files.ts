@@ -5,12 +5,12 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { createGunzip, gzipSync } from 'node:zlib';
+import { DEFAULT_BATCH_POSTS } from '../config/settings.js';
 import { ConfigError } from '../core/errors.js';
 import { type Progress, silentProgress } from '../core/progress.js';
 import { getJson, type Lake } from '../lake/lake.js';
 import { landingBatchPrefix, MANIFEST, newBatchId, quarantinePrefix } from '../lake/zones.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
-import { MAX_BATCH_POSTS } from './collect-pages.js';
 import { type ImportFormat, isPage, isPost, twarcMeta, unflattenPosts } from './import-posts.js';
 import { landingLine } from './landing-line.js';
 import {
@@ -54,7 +54,7 @@ export async function importFiles(
   options: { maxBatchPosts?: number } = {},
 ): Promise<ImportResult[]> {
   const results: ImportResult[] = [];
-  const maxBatchPosts = options.maxBatchPosts ?? MAX_BATCH_POSTS;
+  const maxBatchPosts = options.maxBatchPosts ?? DEFAULT_BATCH_POSTS;
   for (const file of files) results.push(await importFile(lake, path.resolve(file), progress, maxBatchPosts));
   return results;
 }

@@ -32,7 +32,7 @@ export interface CollectOptions extends CollectTargets {
   progress?: Progress;
   /** Client tuning (tests shorten the backoff). */
   client?: Partial<XClientOptions>;
-  /** Posts per landing batch before a long pagination goes on in a new batch (default `MAX_BATCH_POSTS`). */
+  /** Posts per landing batch before a long pagination goes on in a new batch (default `settings.batchPosts`). */
   maxBatchPosts?: number;
 }
 
@@ -92,7 +92,7 @@ export async function collect(
     options.maxCostUsd ?? settings.maxCostUsd,
     settings.prices,
   );
-  const paging = { maxBatchPosts: options.maxBatchPosts };
+  const paging = { maxBatchPosts: options.maxBatchPosts ?? settings.batchPosts };
   const results: QueryResult[] = [];
   for (const query of queries)
     results.push(

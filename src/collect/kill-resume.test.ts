@@ -3,6 +3,8 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { corpusMatches, parseFaults, type RunningEmulator, startEmulator } from '../emulator/index.js';
+import { LocalLake } from '../lake/local/local-lake.js';
+import { listLandingBatches } from '../process/index.js';
 import { cli, finish, killAfter } from '../testing/cli-child.js';
 import { type TempWorkspace, tempWorkspace } from '../testing/temp-workspace.js';
 import { factRows, fingerprint } from '../testing/warehouse-fingerprint.js';
@@ -61,6 +63,8 @@ describe('collect: crash safety under faults', () => {
     const ws = tempWorkspace();
     try {
       await finishAll(baseline, clean.url, commands(baseline, clean));
+      // Small landing batches, so kills also land between a full batch's commit and the next one.
+      writeFileSync(path.join(ws.dir, 'tweetpipe.config.json'), JSON.stringify({ batchPosts: 300 }));
       const cmds = commands(ws, faulty);
       let kills = 0;
       for (let i = 0; kills < 20 && i < 40; i++)
@@ -73,6 +77,8 @@ describe('collect: crash safety under faults', () => {
       assert.ok(a.ids.length > 500);
       assert.deepEqual(await fingerprint(ws), a);
       assert.deepEqual(await factRows(ws), await factRows(baseline));
+      const batches = async (w: TempWorkspace) => (await listLandingBatches(new LocalLake(w.lakeUri))).length;
+      assert.ok((await batches(ws)) > (await batches(baseline)) + 5, 'long collections were split');
       // Faults really happened, and were absorbed.
       const faults = faulty.requests.filter((r) => r.status === 0 || r.status >= 500 || r.status === 429);
       assert.ok(faults.length >= 5, `${faults.length} faults injected`);

@@ -8,6 +8,7 @@ import { parseRedshiftUri } from '../load/redshift/redshift-uri.js';
 import type { WarehouseOptions } from '../load/warehouse.js';
 import {
   DEFAULT_API_URL,
+  DEFAULT_BATCH_POSTS,
   DEFAULT_LAKE,
   DEFAULT_MAX_POSTS,
   DEFAULT_WAREHOUSE,
@@ -22,6 +23,7 @@ const FILE_KEYS = [
   'warehouse',
   'queries',
   'maxPosts',
+  'batchPosts',
   'archive',
   'startTime',
   'endTime',
@@ -79,6 +81,8 @@ export function loadSettings(options: LoadSettingsOptions = {}): Settings {
   if (queries.length === 0 && useBundledEmulator) queries = DEMO_QUERIES;
 
   const maxPosts = readPositiveInt(file.maxPosts, 'maxPosts (tweetpipe.config.json)') ?? DEFAULT_MAX_POSTS;
+  const batchPosts =
+    readPositiveInt(file.batchPosts, 'batchPosts (tweetpipe.config.json)') ?? DEFAULT_BATCH_POSTS;
   const emulatorSeed = readPositiveInt(file.emulatorSeed, 'emulatorSeed (tweetpipe.config.json)') ?? 42;
   if (file.archive !== undefined && typeof file.archive !== 'boolean')
     throw new ConfigError('archive (tweetpipe.config.json)', 'must be true or false');
@@ -112,6 +116,7 @@ export function loadSettings(options: LoadSettingsOptions = {}): Settings {
     warehouseOptions,
     queries,
     maxPosts,
+    batchPosts,
     archive: file.archive === true,
     startTime,
     endTime,

@@ -22,6 +22,8 @@ export interface Settings {
   readonly queries: readonly string[];
   /** Cap on posts collected per run, across all queries. */
   readonly maxPosts: number;
+  /** Posts per landing batch: a longer collection or import is landed as several batches. */
+  readonly batchPosts: number;
   /** Search the full archive (`/2/tweets/search/all`) instead of the last 7 days. */
   readonly archive: boolean;
   /** Collection window (ISO 8601), applied to searches and timelines. */
@@ -45,5 +47,7 @@ export const DEFAULT_API_URL = 'https://api.x.com';
 export const DEFAULT_LAKE = 'file://./data/lake';
 export const DEFAULT_WAREHOUSE = 'duckdb://./data/warehouse.duckdb';
 export const DEFAULT_MAX_POSTS = 10_000;
+/** Posts per landing batch: about 1,000 pages of 100, which the process stage takes whole in ~1 GB. */
+export const DEFAULT_BATCH_POSTS = 100_000;
 /** Queries used against the bundled emulator when none are configured (a demo, never sent to X). */
 export const DEMO_QUERIES = ['#AI OR #data OR #OpenSource -is:retweet', 'climate OR #climate lang:en'];

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Settings } from '../config/settings.js';
+import { DEFAULT_BATCH_POSTS, type Settings } from '../config/settings.js';
 import { Secret } from '../core/secret.js';
 
 /** A temporary folder with a lake and a warehouse path in it, and settings pointing at them. */
@@ -32,6 +32,7 @@ export function tempWorkspace(prefix = 'tweetpipe-test-'): TempWorkspace {
       warehouseOptions: {},
       queries: [],
       maxPosts: 100_000,
+      batchPosts: DEFAULT_BATCH_POSTS,
       archive: false,
       startTime: undefined,
       endTime: undefined,

@@ -24,7 +24,9 @@ file twice does nothing. Then run \`tweetpipe process\` and \`tweetpipe load\`.`
     .action(async (files: string[], _flags: unknown, cmd: Command) => {
       const ctx = await stageContext(cmd.optsWithGlobals());
       const started = new Date();
-      const results = await importFiles(ctx.lake, files, ctx.progress);
+      const results = await importFiles(ctx.lake, files, ctx.progress, {
+        maxBatchPosts: ctx.settings.batchPosts,
+      });
       await recordRun(ctx.lake, 'import', started, results);
       if (printJson(ctx, 'import', { files: results })) return;
       ctx.progress.clear();

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ConfigError } from '../../core/errors.js';
+import { ConfigError, StoppedError } from '../../core/errors.js';
 import type { Progress } from '../../core/progress.js';
 import type { Lake, LocalCopy } from '../../lake/lake.js';
 import type { Engine, LandingBatch } from '../engine.js';
@@ -71,8 +71,14 @@ export class SparkEngine implements Engine {
     // Starting a Spark application costs seconds locally and a minute or more on EMR, so batches
     // share one.
     const per = this.#emr ? 64 : 8;
-    for (let i = 0; i < batches.length; i += per)
+    for (let i = 0; i < batches.length; i += per) {
+      // Asked to stop between two Spark runs: start no other (the batches done so far are committed).
+      if (signal?.aborted) {
+        const name = String(signal.reason);
+        throw new StoppedError(name, `stopped by ${name}; ${i} of ${batches.length} batches were processed`);
+      }
       for (const m of await this.#run(lake, batches.slice(i, i + per), progress, signal)) yield m;
+    }
   }
 
   async #run(

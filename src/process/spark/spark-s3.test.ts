@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { ConfigError, FatalError } from '../../core/errors.js';
+import { ConfigError, FatalError, StoppedError } from '../../core/errors.js';
 import { recordingProgress } from '../../core/progress.js';
 import { type RunningEmulator, startEmulator } from '../../emulator/index.js';
 import { LocalLake } from '../../lake/local/local-lake.js';
@@ -183,6 +183,20 @@ describe('Spark engine on an S3 lake (s3a:// and EMR Serverless)', () => {
     assert.match(result.err, /stopped by SIGTERM; EMR Serverless job run 00[0-9a-f]+ was cancelled/);
     assert.deepEqual(await lake.list('processed/_manifests/'), []);
     assert.deepEqual(await lake.list('_spark/runs/'), [], "the run's spec and output are gone");
+  });
+
+  it('asked to stop before a Spark run starts, it starts none', async () => {
+    const lake = await freshLake();
+    const calls = emr.calls.length;
+    const engine = new SparkEngine({ emr: { applicationId: APP, roleArn: ROLE, pollMs: 250 } });
+    const stop = new AbortController();
+    stop.abort('SIGTERM');
+    await assert.rejects(
+      processPending(settings(), lake, { engine, signal: stop.signal }),
+      (e: Error) => e instanceof StoppedError && e.exitCode === 143 && /stopped by SIGTERM/.test(e.message),
+    );
+    assert.equal(emr.calls.length, calls, 'no call to EMR Serverless');
+    assert.deepEqual(await lake.list('_spark/'), []);
   });
 
   it('bad EMR settings fail before anything is uploaded, naming the flag', async () => {

@@ -38,7 +38,6 @@ export interface QueryCheckpoint {
    */
   imported?: {
     pages: number;
-    posts: number;
     batches: string[];
     /** The batch being landed when it stopped (its manifest may have been written). */
     open: { batch_id: string; ingest_date: string } | null;

@@ -1,11 +1,11 @@
 import { DEFAULT_BATCH_POSTS } from '../config/settings.js';
 import type { Progress } from '../core/progress.js';
 import type { Lake } from '../lake/lake.js';
-import { landingBatchPrefix, MANIFEST, newBatchId } from '../lake/zones.js';
+import { newBatchId } from '../lake/zones.js';
 import type { Budget } from './budget.js';
 import { loadCheckpoint, type OpenBatch, type QueryCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { landingLine } from './landing-line.js';
-import { commitLandingBatch, writeLandingPart } from './landing-writer.js';
+import { commitLandingBatch, committedLandingBatch, writeLandingPart } from './landing-writer.js';
 import type { PageSource, PageState } from './page-source.js';
 import { ApiRequestError, type XClient } from './x-client.js';
 
@@ -45,10 +45,11 @@ export async function collectPages(
   const maxBatchPosts = options.maxBatchPosts ?? DEFAULT_BATCH_POSTS;
   const cp = await loadCheckpoint(lake, src.source, src.key);
   cp.label = src.label;
-  if (cp.open && (await isCommitted(lake, src, cp.open))) {
+  const interrupted = cp.open;
+  if (interrupted && (await committedLandingBatch(lake, batchWhere(src, interrupted)))) {
     // The run stopped between writing the batch's manifest and recording it: record it now (the
     // batch is never written to again, readers may have taken it).
-    settle(cp, src, cp.open);
+    settle(cp, src, interrupted);
     await saveCheckpoint(lake, cp);
   }
   const resumed = cp.open !== null;
@@ -106,6 +107,14 @@ export async function collectPages(
   return result;
 }
 
+/** Where an open batch lands in the lake. */
+function batchWhere(
+  src: PageSource,
+  open: OpenBatch,
+): { source: string; ingestDate: string; batchId: string } {
+  return { source: src.source, ingestDate: open.ingest_date, batchId: open.batch_id };
+}
+
 /** A new open batch, going on from a pagination left unfinished (`cp.resume`) or starting afresh. */
 function startBatch(cp: QueryCheckpoint, src: PageSource): OpenBatch {
   const now = new Date();
@@ -141,7 +150,7 @@ async function landPages(
   maxBatchPosts: number,
   result: QueryResult,
 ): Promise<boolean> {
-  const where = { source: src.source, ingestDate: open.ingest_date, batchId: open.batch_id };
+  const where = batchWhere(src, open);
   while (!open.done) {
     if (open.posts >= maxBatchPosts) return true;
     const size = budget.pageSize(src.minResults, src.maxResults);
@@ -229,10 +238,4 @@ function settle(cp: QueryCheckpoint, src: PageSource, open: OpenBatch): void {
       pages: open.pages,
     };
   }
-}
-
-/** Whether the open batch's manifest is already in the lake. */
-async function isCommitted(lake: Lake, src: PageSource, open: OpenBatch): Promise<boolean> {
-  const key = `${landingBatchPrefix(src.source, open.ingest_date, open.batch_id)}/${MANIFEST}`;
-  return (await lake.get(key)) !== undefined;
 }

@@ -8,14 +8,14 @@ import { createGunzip, gzipSync } from 'node:zlib';
 import { DEFAULT_BATCH_POSTS } from '../config/settings.js';
 import { ConfigError } from '../core/errors.js';
 import { type Progress, silentProgress } from '../core/progress.js';
-import { getJson, type Lake } from '../lake/lake.js';
-import { landingBatchPrefix, MANIFEST, newBatchId, quarantinePrefix } from '../lake/zones.js';
+import type { Lake } from '../lake/lake.js';
+import { landingBatchPrefix, newBatchId, quarantinePrefix } from '../lake/zones.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { type ImportFormat, isPage, isPost, twarcMeta, unflattenPosts } from './import-posts.js';
 import { landingLine } from './landing-line.js';
 import {
   commitLandingBatch,
-  type LandingManifest,
+  committedLandingBatch,
   type PartInfo,
   writeLandingPart,
 } from './landing-writer.js';
@@ -94,13 +94,16 @@ async function importFile(
   const fileUrl = pathToFileURL(file).href;
   const quarantine: Json[] = [];
   // Pages an earlier, interrupted import of this file committed: read again, not landed again.
-  const done = cp.imported ?? { pages: 0, posts: 0, batches: [], open: null };
+  cp.imported ??= { pages: 0, batches: [], open: null };
+  const done = cp.imported;
   if (done.open) {
-    const key = `${landingBatchPrefix(IMPORT_SOURCE, done.open.ingest_date, done.open.batch_id)}/${MANIFEST}`;
-    const committed = await getJson<LandingManifest>(lake, key);
+    const committed = await committedLandingBatch(lake, {
+      source: IMPORT_SOURCE,
+      ingestDate: done.open.ingest_date,
+      batchId: done.open.batch_id,
+    });
     if (committed) {
       done.pages += committed.pages;
-      done.posts += committed.posts;
       done.batches.push(committed.batch_id);
     }
     done.open = null;
@@ -119,7 +122,6 @@ async function importFile(
     if (batch.parts.length === 0) {
       // Recorded before its first part lands, so a stop after its manifest is written is recognised.
       done.open = { batch_id: batch.where.batchId, ingest_date: batch.where.ingestDate };
-      cp.imported = done;
       await saveCheckpoint(lake, cp);
     }
     batch.parts.push(await writeLandingPart(lake, batch.where, batch.parts.length, lines));
@@ -155,10 +157,8 @@ async function importFile(
         newest_id: null,
       });
       done.pages += batch.pages;
-      done.posts += batch.posts;
       done.batches.push(batch.where.batchId);
       done.open = null;
-      cp.imported = done;
       cp.last_batch = {
         batch_id: batch.where.batchId,
         committed_at: new Date().toISOString(),

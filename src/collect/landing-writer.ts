@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import type { Lake } from '../lake/lake.js';
-import { landingBatchPrefix, landingPartKey, MANIFEST } from '../lake/zones.js';
+import { getJson, type Lake } from '../lake/lake.js';
+import { landingManifestKey, landingPartKey } from '../lake/zones.js';
 
 export interface PartInfo {
   key: string;
@@ -46,7 +46,15 @@ export async function writeLandingPart(
 
 /** Writes the batch's manifest, last. Idempotent: the same content can be written again after a crash. */
 export async function commitLandingBatch(lake: Lake, manifest: LandingManifest): Promise<string> {
-  const key = `${landingBatchPrefix(manifest.source, manifest.ingest_date, manifest.batch_id)}/${MANIFEST}`;
+  const key = landingManifestKey(manifest.source, manifest.ingest_date, manifest.batch_id);
   await lake.put(key, `${JSON.stringify(manifest, null, 2)}\n`);
   return key;
+}
+
+/** A landing batch's manifest, when the batch has been committed (undefined otherwise). */
+export function committedLandingBatch(
+  lake: Lake,
+  where: { source: string; ingestDate: string; batchId: string },
+): Promise<LandingManifest | undefined> {
+  return getJson<LandingManifest>(lake, landingManifestKey(where.source, where.ingestDate, where.batchId));
 }

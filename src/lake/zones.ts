@@ -10,6 +10,11 @@ export function landingBatchPrefix(source: string, ingestDate: string, batchId: 
   return `${LANDING}/${source}/ingest_date=${ingestDate}/${batchId}`;
 }
 
+/** Where a landing batch's manifest lives (written last, it makes the batch visible). */
+export function landingManifestKey(source: string, ingestDate: string, batchId: string): string {
+  return `${landingBatchPrefix(source, ingestDate, batchId)}/${MANIFEST}`;
+}
+
 export function landingPartKey(source: string, ingestDate: string, batchId: string, part: number): string {
   return `${landingBatchPrefix(source, ingestDate, batchId)}/part-${String(part).padStart(5, '0')}.jsonl.gz`;
 }

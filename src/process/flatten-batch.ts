@@ -249,8 +249,10 @@ export class BatchFlattener {
     const m = (p.public_metrics ?? {}) as Json;
     const history: unknown[] = Array.isArray(p.edit_history_tweet_ids) ? p.edit_history_tweet_ids : [];
     const mediaKeys: unknown[] = Array.isArray(p.attachments?.media_keys) ? p.attachments.media_keys : [];
-    const placed = placeEntities(text, (note ? note.entities : p.entities) ?? {});
-    const { hashtags, cashtags, mentions, urls } = placed;
+    const { hashtags, cashtags, mentions, urls } = placeEntities(
+      text,
+      (note ? note.entities : p.entities) ?? {},
+    );
     for (const h of hashtags)
       rows.tweet_hashtags.push([id, h.entity.tag, normalizeTag(h.entity.tag), h.start, h.end, createdDate]);
     for (const h of cashtags)

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { getJson, type Lake, putJson } from '../lake/lake.js';
+import { type Lease, withLease } from '../lake/lease.js';
 import { checkpointKey } from '../lake/zones.js';
 import type { PartInfo } from './landing-writer.js';
 
@@ -67,4 +68,18 @@ export async function loadCheckpoint(lake: Lake, endpoint: string, query: string
 
 export function saveCheckpoint(lake: Lake, cp: QueryCheckpoint): Promise<void> {
   return putJson(lake, checkpointKey(cp.endpoint, queryHash(cp.endpoint, cp.query)), cp);
+}
+
+/**
+ * Runs `fn` holding the lease on one collection's checkpoint, so two processes never collect the
+ * same thing at once (the second gets a `BusyError`); `what` names it in that message.
+ */
+export function withCheckpointLease<T>(
+  lake: Lake,
+  endpoint: string,
+  query: string,
+  what: string,
+  fn: (lease: Lease) => Promise<T>,
+): Promise<T> {
+  return withLease(lake, `checkpoints/${endpoint}/${queryHash(endpoint, query)}`, what, fn);
 }

@@ -1,9 +1,16 @@
 import { DEFAULT_BATCH_POSTS } from '../config/settings.js';
 import type { Progress } from '../core/progress.js';
 import type { Lake } from '../lake/lake.js';
+import type { Lease } from '../lake/lease.js';
 import { newBatchId } from '../lake/zones.js';
 import type { Budget } from './budget.js';
-import { loadCheckpoint, type OpenBatch, type QueryCheckpoint, saveCheckpoint } from './checkpoint.js';
+import {
+  loadCheckpoint,
+  type OpenBatch,
+  type QueryCheckpoint,
+  saveCheckpoint,
+  withCheckpointLease,
+} from './checkpoint.js';
 import { landingLine } from './landing-line.js';
 import { commitLandingBatch, committedLandingBatch, writeLandingPart } from './landing-writer.js';
 import type { PageSource, PageState } from './page-source.js';
@@ -42,6 +49,20 @@ export async function collectPages(
   progress: Progress,
   options: { maxBatchPosts?: number } = {},
 ): Promise<QueryResult> {
+  return withCheckpointLease(lake, src.source, src.key, `collect ${src.label}`, (lease) =>
+    collectLeased(lake, client, src, budget, progress, options, lease),
+  );
+}
+
+async function collectLeased(
+  lake: Lake,
+  client: XClient,
+  src: PageSource,
+  budget: Budget,
+  progress: Progress,
+  options: { maxBatchPosts?: number },
+  lease: Lease,
+): Promise<QueryResult> {
   const maxBatchPosts = options.maxBatchPosts ?? DEFAULT_BATCH_POSTS;
   const cp = await loadCheckpoint(lake, src.source, src.key);
   cp.label = src.label;
@@ -74,7 +95,8 @@ export async function collectPages(
   for (;;) {
     const open = cp.open ?? startBatch(cp, src);
     cp.open = open;
-    const full = await landPages(lake, client, src, budget, progress, cp, open, maxBatchPosts, result);
+    const full = await landPages(lake, client, src, budget, progress, cp, open, maxBatchPosts, result, lease);
+    lease.assertHeld();
     if (open.parts.length > 0) {
       await commitLandingBatch(lake, {
         batch_id: open.batch_id,
@@ -149,6 +171,7 @@ async function landPages(
   open: OpenBatch,
   maxBatchPosts: number,
   result: QueryResult,
+  lease: Lease,
 ): Promise<boolean> {
   const where = batchWhere(src, open);
   while (!open.done) {
@@ -182,6 +205,7 @@ async function landPages(
     const meta = (response.json.meta ?? {}) as Record<string, unknown>;
     const count = Array.isArray(response.json.data) ? response.json.data.length : 0;
     const errors = Array.isArray(response.json.errors) ? response.json.errors.length : 0;
+    lease.assertHeld();
     if (count > 0 || errors > 0) {
       const line = landingLine(
         {

@@ -2,9 +2,10 @@ import { AuthError, FatalError } from '../core/errors.js';
 import { type Progress, silentProgress } from '../core/progress.js';
 import { formatDuration, sleep } from '../core/sleep.js';
 import type { Lake } from '../lake/lake.js';
+import type { Lease } from '../lake/lease.js';
 import { newBatchId } from '../lake/zones.js';
 import type { Budget } from './budget.js';
-import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { loadCheckpoint, saveCheckpoint, withCheckpointLease } from './checkpoint.js';
 import { landingLine } from './landing-line.js';
 import { commitLandingBatch, writeLandingPart } from './landing-writer.js';
 import { SEARCH_FIELDS } from './search-params.js';
@@ -63,6 +64,18 @@ export async function collectStream(
   budget: Budget,
   options: StreamOptions = {},
 ): Promise<StreamResult> {
+  return withCheckpointLease(lake, SOURCE, KEY, 'stream', (lease) =>
+    streamLeased(lake, client, budget, options, lease),
+  );
+}
+
+async function streamLeased(
+  lake: Lake,
+  client: XClient,
+  budget: Budget,
+  options: StreamOptions,
+  lease: Lease,
+): Promise<StreamResult> {
   const progress = options.progress ?? silentProgress;
   const batchMs = (options.batchSeconds ?? 60) * 1000;
   const batchMessages = options.batchMessages ?? 1000;
@@ -83,6 +96,7 @@ export async function collectStream(
   }
   const commit = async () => {
     if (open.lines.length === 0) return;
+    lease.assertHeld();
     const now = new Date();
     const batchId = newBatchId(now);
     const where = { source: SOURCE, ingestDate: now.toISOString().slice(0, 10), batchId };

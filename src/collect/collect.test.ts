@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
-import { AuthError, RetryableError } from '../core/errors.js';
+import { AuthError, BusyError, RetryableError } from '../core/errors.js';
 import { recordingProgress } from '../core/progress.js';
 import { Secret } from '../core/secret.js';
 import { type RunningEmulator, startEmulator } from '../emulator/index.js';
@@ -50,6 +50,35 @@ describe('collect (recent search)', () => {
     em = await startEmulator({ now: NOW, seed: 3 });
   });
   after(() => em.close());
+
+  it('lands a query once when two collects of it run at once: the second is refused, naming the first', async () => {
+    const ws = tempWorkspace();
+    try {
+      const lake = new LocalLake(ws.lakeUri);
+      const settings = ws.settings(em.url);
+      const [a, b] = await Promise.allSettled([
+        collect(settings, lake, { queries: [QUERY] }),
+        collect(settings, lake, { queries: [QUERY] }),
+      ]);
+      const done = [a, b].filter((r) => r.status === 'fulfilled');
+      const refused = [a, b].filter((r) => r.status === 'rejected');
+      assert.equal(done.length, 1);
+      assert.equal(refused.length, 1);
+      const error = (refused[0] as PromiseRejectedResult).reason as Error;
+      assert.ok(error instanceof BusyError, String(error));
+      assert.match(error.message, /^collect "#AI OR #data": another tweetpipe process is running it \(pid /);
+      const posts = (done[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof collect>>>).value.posts;
+      assert.ok(posts > 1000);
+      const ids = landedIds(ws.dir);
+      assert.equal(ids.length, posts, 'every page landed once');
+      assert.equal((await manifestsIn(lake)).length, 1);
+      // The lease went with the first run: the next one runs (and finds nothing new).
+      assert.equal((await collect(settings, lake, { queries: [QUERY] })).posts, 0);
+      assert.deepEqual(await lake.list('_state/leases/'), []);
+    } finally {
+      ws.remove();
+    }
+  });
 
   it('lands gzip JSONL with a manifest written last, then only newer posts on the next run', async () => {
     const ws = tempWorkspace();

@@ -9,8 +9,9 @@ import { DEFAULT_BATCH_POSTS } from '../config/settings.js';
 import { ConfigError } from '../core/errors.js';
 import { type Progress, silentProgress } from '../core/progress.js';
 import type { Lake } from '../lake/lake.js';
+import type { Lease } from '../lake/lease.js';
 import { landingBatchPrefix, newBatchId, quarantinePrefix } from '../lake/zones.js';
-import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { loadCheckpoint, saveCheckpoint, withCheckpointLease } from './checkpoint.js';
 import { type ImportFormat, isPage, isPost, twarcMeta, unflattenPosts } from './import-posts.js';
 import { landingLine } from './landing-line.js';
 import {
@@ -75,6 +76,21 @@ async function importFile(
     );
   }
   const hash = await sha256File(file);
+  const name = path.basename(file);
+  return withCheckpointLease(lake, IMPORT_SOURCE, hash, `import ${name}`, (lease) =>
+    importLeased(lake, file, info, hash, progress, maxBatchPosts, lease),
+  );
+}
+
+async function importLeased(
+  lake: Lake,
+  file: string,
+  info: Awaited<ReturnType<typeof stat>>,
+  hash: string,
+  progress: Progress,
+  maxBatchPosts: number,
+  lease: Lease,
+): Promise<ImportResult> {
   const cp = await loadCheckpoint(lake, IMPORT_SOURCE, hash);
   const name = path.basename(file);
   if (cp.complete) {
@@ -129,6 +145,7 @@ async function importFile(
     progress.update(`import: ${name}: ${posts.toLocaleString('en-US')} posts`);
   };
   const commitBatch = async (last: boolean) => {
+    lease.assertHeld();
     await flushPart();
     const prefix = landingBatchPrefix(IMPORT_SOURCE, batch.where.ingestDate, batch.where.batchId);
     // The original file and the quarantined lines go with the last batch (already there when an

@@ -33,6 +33,14 @@ export class AuthError extends FatalError {
   override readonly exitCode = 3;
 }
 
+/**
+ * Another tweetpipe process is doing this work right now (it holds the lease, `lake/lease.ts`);
+ * nothing was done. Run again when it has finished. Exits 4.
+ */
+export class BusyError extends TweetpipeError {
+  override readonly exitCode = 4;
+}
+
 /** A transient failure: the same call may succeed later. */
 export class RetryableError extends TweetpipeError {
   constructor(

@@ -17,6 +17,24 @@ export function runLakeContract(name: string, make: () => Promise<Lake>): void {
       assert.equal(await lake.get('a/b.txt'), undefined);
     });
 
+    it('writes an object only where none is, one winner among racing writers', async () => {
+      const lake = await make();
+      assert.equal(await lake.putIfAbsent('_state/x/1.json', 'first'), true);
+      assert.equal(await lake.putIfAbsent('_state/x/1.json', 'second'), false);
+      assert.equal((await lake.get('_state/x/1.json'))!.toString(), 'first');
+      const racers = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => lake.putIfAbsent('_state/x/2.json', `racer ${i}`)),
+      );
+      assert.equal(racers.filter(Boolean).length, 1);
+      const winner = racers.indexOf(true);
+      assert.equal((await lake.get('_state/x/2.json'))!.toString(), `racer ${winner}`);
+      assert.deepEqual(
+        (await lake.list('_state/x/')).map((o) => o.key),
+        ['_state/x/1.json', '_state/x/2.json'],
+        'no temporary object is left behind',
+      );
+    });
+
     it('lists by prefix, sorted, with sizes, and hides its scratch space', async () => {
       const lake = await make();
       await lake.put('landing/x/2.json', '22');

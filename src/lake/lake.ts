@@ -30,6 +30,11 @@ export interface Lake {
   readonly options: LakeOptions;
   /** Writes `body` at `key` atomically, replacing any object there. */
   put(key: string, body: Uint8Array | string): Promise<void>;
+  /**
+   * Writes `body` at `key` only if no object is there, as one atomic step: of several writers
+   * racing for the same key exactly one gets true. False when an object was already there.
+   */
+  putIfAbsent(key: string, body: Uint8Array | string): Promise<boolean>;
   /** Moves the local file at `localPath` to `key` (the file is consumed). */
   putFile(key: string, localPath: string): Promise<void>;
   /**

@@ -32,6 +32,11 @@ export function checkpointKey(endpoint: string, queryHash: string): string {
   return `${STATE}/checkpoints/${endpoint}/${queryHash}.json`;
 }
 
+/** Where the lease on some work lives (`lease.ts`): `checkpoints/<endpoint>/<hash>`, `process`. */
+export function leasePrefix(name: string): string {
+  return `${STATE}/leases/${name}`;
+}
+
 export function runLogKey(stage: string, startedAt: string): string {
   return `${STATE}/runs/${stage}/${startedAt.replace(/[:.]/g, '')}.json`;
 }

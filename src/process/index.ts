@@ -3,6 +3,7 @@ import type { Settings } from '../config/settings.js';
 import { mapLimit } from '../core/map-limit.js';
 import { type Progress, silentProgress } from '../core/progress.js';
 import { getJson, type Lake } from '../lake/lake.js';
+import { withLease } from '../lake/lease.js';
 import { LANDING, MANIFEST, PROCESSED, processedManifestKey } from '../lake/zones.js';
 import { TABLE_NAMES } from '../schema/tables.js';
 import type { Engine, LandingBatch } from './engine.js';
@@ -33,11 +34,25 @@ export async function pendingLandingBatches(lake: Lake): Promise<LandingBatch[]>
   return all.filter((b) => !done.has(processedManifestKey(b.manifest.batch_id)));
 }
 
-/** The process stage: every committed landing batch not yet processed becomes processed tables. */
-export async function processPending(
-  _settings: Settings,
+/**
+ * The process stage: every committed landing batch not yet processed becomes processed tables.
+ * One process at a time per lake (the `process` lease; a second gets a `BusyError`).
+ */
+export function processPending(
+  settings: Settings,
   lake: Lake,
   options: { progress?: Progress; engine?: Engine; signal?: AbortSignal } = {},
+): Promise<ProcessSummary> {
+  return withLease(lake, 'process', 'process', (lease) =>
+    processLeased(settings, lake, options, () => lease.assertHeld()),
+  );
+}
+
+async function processLeased(
+  _settings: Settings,
+  lake: Lake,
+  options: { progress?: Progress; engine?: Engine; signal?: AbortSignal },
+  assertHeld: () => void,
 ): Promise<ProcessSummary> {
   const progress = options.progress ?? silentProgress;
   const engine = options.engine ?? new (await import('./duckdb/duckdb-engine.js')).DuckDBEngine();
@@ -58,6 +73,7 @@ export async function processPending(
         })();
     progress.update(`process: ${pending.length} ${pending.length === 1 ? 'batch' : 'batches'} to process`);
     for await (const manifest of manifests) {
+      assertHeld();
       summary.batches++;
       progress.update(`process: ${summary.batches}/${pending.length} done (batch ${manifest.batch_id})`);
       summary.posts_read += manifest.stats.posts_read;

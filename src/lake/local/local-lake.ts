@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { copyFile, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, link, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FatalError } from '../../core/errors.js';
@@ -22,14 +22,8 @@ export class LocalLake implements Lake {
     return path.join(this.root, ...key.split('/'));
   }
 
-  async #tmpPath(): Promise<string> {
-    const dir = path.join(this.root, TMP_DIR);
-    await mkdir(dir, { recursive: true });
-    return path.join(dir, `${process.pid}-${randomBytes(6).toString('hex')}`);
-  }
-
-  async put(key: string, body: Uint8Array | string): Promise<void> {
-    const target = this.#path(key);
+  /** `body` in a new temporary file of the lake, synced to disk; returns its path. */
+  async #synced(body: Uint8Array | string): Promise<string> {
     const tmp = await this.#tmpPath();
     const handle = await open(tmp, 'w');
     try {
@@ -38,8 +32,36 @@ export class LocalLake implements Lake {
     } finally {
       await handle.close();
     }
+    return tmp;
+  }
+
+  async #tmpPath(): Promise<string> {
+    const dir = path.join(this.root, TMP_DIR);
+    await mkdir(dir, { recursive: true });
+    return path.join(dir, `${process.pid}-${randomBytes(6).toString('hex')}`);
+  }
+
+  async put(key: string, body: Uint8Array | string): Promise<void> {
+    const target = this.#path(key);
+    const tmp = await this.#synced(body);
     await mkdir(path.dirname(target), { recursive: true });
     await rename(tmp, target);
+  }
+
+  async putIfAbsent(key: string, body: Uint8Array | string): Promise<boolean> {
+    const target = this.#path(key);
+    const tmp = await this.#synced(body);
+    await mkdir(path.dirname(target), { recursive: true });
+    try {
+      // A hard link is made only where no file is: the whole object appears, or nothing does.
+      await link(tmp, target);
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw error;
+    } finally {
+      await rm(tmp, { force: true });
+    }
   }
 
   async putFile(key: string, localPath: string): Promise<void> {

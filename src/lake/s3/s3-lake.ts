@@ -123,6 +123,33 @@ export class S3Lake implements Lake {
     );
   }
 
+  async putIfAbsent(key: string, body: Uint8Array | string): Promise<boolean> {
+    const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+    if (bytes.byteLength >= MULTIPART_THRESHOLD)
+      throw new FatalError(
+        `S3: cannot write ${key} if absent: conditional writes are for small objects here`,
+      );
+    const put = new PutObjectCommand({
+      Bucket: this.bucket,
+      Key: this.#key(key),
+      Body: bytes,
+      IfNoneMatch: '*', // S3 writes only where no object is, else answers 412
+      ChecksumAlgorithm: 'CRC32',
+      ...this.#encryption(),
+    });
+    return this.#send(`write ${key}`, async () => {
+      try {
+        await this.#client.send(put);
+        return true;
+      } catch (error) {
+        const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+        // 412: an object is there; 409: another conditional write to the key was in flight.
+        if (status === 412 || status === 409) return false;
+        throw error;
+      }
+    });
+  }
+
   async putFile(key: string, localPath: string): Promise<void> {
     const Key = this.#key(key);
     const { size } = await stat(localPath);

@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { BusyError, FatalError } from '../core/errors.js';
 import { sleep } from '../core/sleep.js';
-import { acquireLease, type LeaseRecord, withLease } from './lease.js';
+import { acquireLease, type LeaseRecord, liveLeases, withLease } from './lease.js';
 import { LocalLake } from './local/local-lake.js';
 
 const lakeFor = () => new LocalLake(pathToFileURL(mkdtempSync(path.join(tmpdir(), 'lease-'))).href);
@@ -24,8 +24,13 @@ describe('Lease', () => {
       assert.match(error.message, /lapses at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\.$/);
       return true;
     });
+    assert.deepEqual(
+      (await liveLeases(lake)).map((r) => [r.name, r.what, r.pid]),
+      [['job', 'collect "a"', process.pid]],
+    );
     await first.release();
     assert.deepEqual(await lake.list(PREFIX), [], 'released: nothing left');
+    assert.deepEqual(await liveLeases(lake), []);
     const again = await acquireLease(lake, 'job', 'process');
     again.assertHeld();
     await again.release();

@@ -149,6 +149,22 @@ export async function withLease<T>(
   }
 }
 
+/** The leases held right now (by live holders), for `tweetpipe status`. */
+export async function liveLeases(lake: Lake, now = Date.now()): Promise<LeaseRecord[]> {
+  const top = new Map<string, string>();
+  const prefix = leasePrefix('');
+  for (const { key } of await lake.list(prefix)) {
+    const match = /^(.+)\/\d+\.json$/.exec(key.slice(prefix.length));
+    if (match && key > (top.get(match[1]!) ?? '')) top.set(match[1]!, key);
+  }
+  const held: LeaseRecord[] = [];
+  for (const key of top.values()) {
+    const record = await getJson<LeaseRecord>(lake, key).catch(() => undefined);
+    if (record && isLive(record, now)) held.push(record);
+  }
+  return held;
+}
+
 /** Whether the holder still counts: not expired, and not a process of this host that is gone. */
 function isLive(holder: LeaseRecord, now: number): boolean {
   if (!(now <= Date.parse(holder.expires_at))) return false;

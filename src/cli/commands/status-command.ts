@@ -4,6 +4,7 @@ import { formatUsd } from '../../collect/budget.js';
 import type { QueryCheckpoint } from '../../collect/checkpoint.js';
 import { redactUri } from '../../core/redact-uri.js';
 import { getJson } from '../../lake/lake.js';
+import { liveLeases } from '../../lake/lease.js';
 import { LANDING, PROCESSED, QUARANTINE, STATE } from '../../lake/zones.js';
 import { listProcessedManifests, openWarehouse } from '../../load/index.js';
 import { STAR_TABLES } from '../../load/star-schema.js';
@@ -11,7 +12,7 @@ import { listLandingBatches } from '../../process/index.js';
 import { bytes, counts, n, plural } from '../format.js';
 import { type StageContext, stageContext } from '../stage-context.js';
 
-/** Prints what each zone holds, the checkpoints, the warehouse and the last runs. */
+/** Prints what each zone holds, the checkpoints, the warehouse, the last runs and what is running now. */
 export async function printStatus(ctx: StageContext): Promise<void> {
   const { lake, settings } = ctx;
   const landing = await listLandingBatches(lake);
@@ -87,6 +88,11 @@ export async function printStatus(ctx: StageContext): Promise<void> {
     console.log(
       `  ${stage.padEnd(8)} ${run ? `${run.finished_at} (${plural(runs.length, 'run')})` : 'never'}`,
     );
+  }
+  const running = await liveLeases(lake);
+  if (running.length > 0) {
+    console.log('Running now');
+    for (const r of running) console.log(`  ${r.what}: pid ${r.pid} on ${r.host}, since ${r.acquired_at}`);
   }
 }
 

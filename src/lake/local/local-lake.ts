@@ -57,7 +57,12 @@ export class LocalLake implements Lake {
       await link(tmp, target);
       return true;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') return false;
+      // A file system without hard links (exFAT, some network shares): an exclusive create.
+      if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'ENOSYS') {
+        return exclusiveWrite(target, body);
+      }
       throw error;
     } finally {
       await rm(tmp, { force: true });
@@ -140,4 +145,22 @@ export class LocalLake implements Lake {
     await mkdir(dir, { recursive: true });
     return { path: dir, release: () => rm(dir, { recursive: true, force: true }) };
   }
+}
+
+/** Creates `file` with `body` unless it exists (false then), and syncs it. */
+async function exclusiveWrite(file: string, body: Uint8Array | string): Promise<boolean> {
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(file, 'wx');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+  try {
+    await handle.writeFile(body);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  return true;
 }

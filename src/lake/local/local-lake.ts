@@ -25,13 +25,7 @@ export class LocalLake implements Lake {
   /** `body` in a new temporary file of the lake, synced to disk; returns its path. */
   async #synced(body: Uint8Array | string): Promise<string> {
     const tmp = await this.#tmpPath();
-    const handle = await open(tmp, 'w');
-    try {
-      await handle.writeFile(body);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    await writeSynced(tmp, body, 'w');
     return tmp;
   }
 
@@ -149,18 +143,22 @@ export class LocalLake implements Lake {
 
 /** Creates `file` with `body` unless it exists (false then), and syncs it. */
 async function exclusiveWrite(file: string, body: Uint8Array | string): Promise<boolean> {
-  let handle: Awaited<ReturnType<typeof open>>;
   try {
-    handle = await open(file, 'wx');
+    await writeSynced(file, body, 'wx');
+    return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw error;
   }
+}
+
+/** Writes `body` to `file` (opened with `flag`) and syncs it to disk. */
+async function writeSynced(file: string, body: Uint8Array | string, flag: 'w' | 'wx'): Promise<void> {
+  const handle = await open(file, flag);
   try {
     await handle.writeFile(body);
     await handle.sync();
   } finally {
     await handle.close();
   }
-  return true;
 }

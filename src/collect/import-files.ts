@@ -78,13 +78,14 @@ async function importFile(
   const hash = await sha256File(file);
   const name = path.basename(file);
   return withCheckpointLease(lake, IMPORT_SOURCE, hash, `import ${name}`, (lease) =>
-    importLeased(lake, file, info, hash, progress, maxBatchPosts, lease),
+    importLeased(lake, file, name, info, hash, progress, maxBatchPosts, lease),
   );
 }
 
 async function importLeased(
   lake: Lake,
   file: string,
+  name: string,
   info: Awaited<ReturnType<typeof stat>>,
   hash: string,
   progress: Progress,
@@ -92,7 +93,6 @@ async function importLeased(
   lease: Lease,
 ): Promise<ImportResult> {
   const cp = await loadCheckpoint(lake, IMPORT_SOURCE, hash);
-  const name = path.basename(file);
   if (cp.complete) {
     return {
       file,

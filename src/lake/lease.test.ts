@@ -105,9 +105,7 @@ describe('Lease', () => {
       what: 'collect "a"',
       host: hostname(),
       pid: gone,
-      token: 'x',
       acquired_at: now.toISOString(),
-      renewed_at: now.toISOString(),
       expires_at: new Date(now.getTime() + 3_600_000).toISOString(),
     };
     await lake.put(`${PREFIX}000000000007.json`, JSON.stringify(record));

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { BusyError, FatalError } from '../core/errors.js';
 import { getJson, type Lake } from './lake.js';
@@ -11,9 +10,8 @@ export interface LeaseRecord {
   what: string;
   host: string;
   pid: number;
-  token: string;
   acquired_at: string;
-  renewed_at: string;
+  /** The last renewal plus the lease's lifetime. */
   expires_at: string;
 }
 
@@ -79,9 +77,7 @@ export class Lease {
         this.#lost = `${this.record.what}: another process took this work over after this one's lease in ${this.lake.uri} lapsed; stopped before writing more`;
         return;
       }
-      const now = this.now();
-      this.record.renewed_at = new Date(now).toISOString();
-      this.record.expires_at = new Date(now + this.ttlMs).toISOString();
+      this.record.expires_at = new Date(this.now() + this.ttlMs).toISOString();
       await this.lake.put(key, JSON.stringify(this.record));
     } catch (error) {
       // The lake may be out of reach for a moment; the lease only counts as lost once it has expired.
@@ -110,17 +106,15 @@ export async function acquireLease(
     const top = gens.at(-1) ?? 0;
     holder =
       top > 0 ? await getJson<LeaseRecord>(lake, leaseKey(name, top)).catch(() => undefined) : undefined;
-    if (holder && isLive(holder, now())) throw busy(what, holder);
-    const at = new Date(now()).toISOString();
+    const at = now();
+    if (holder && isLive(holder, at)) throw busy(what, holder);
     const record: LeaseRecord = {
       name,
       what,
       host: hostname(),
       pid: process.pid,
-      token: randomBytes(8).toString('hex'),
-      acquired_at: at,
-      renewed_at: at,
-      expires_at: new Date(now() + ttlMs).toISOString(),
+      acquired_at: new Date(at).toISOString(),
+      expires_at: new Date(at + ttlMs).toISOString(),
     };
     if (await lake.putIfAbsent(leaseKey(name, top + 1), JSON.stringify(record))) {
       // Older numbers are leases that lapsed or were released while being read: leftovers.
@@ -151,15 +145,14 @@ export async function withLease<T>(
 
 /** The leases held right now (by live holders), for `tweetpipe status`. */
 export async function liveLeases(lake: Lake, now = Date.now()): Promise<LeaseRecord[]> {
-  const top = new Map<string, string>();
-  const prefix = leasePrefix('');
-  for (const { key } of await lake.list(prefix)) {
-    const match = /^(.+)\/\d+\.json$/.exec(key.slice(prefix.length));
-    if (match && key > (top.get(match[1]!) ?? '')) top.set(match[1]!, key);
+  const top = new Map<string, number>();
+  for (const { key } of await lake.list(leasePrefix(''))) {
+    const lease = parseLeaseKey(key);
+    if (lease && lease.gen > (top.get(lease.name) ?? 0)) top.set(lease.name, lease.gen);
   }
   const held: LeaseRecord[] = [];
-  for (const key of top.values()) {
-    const record = await getJson<LeaseRecord>(lake, key).catch(() => undefined);
+  for (const [name, gen] of top) {
+    const record = await getJson<LeaseRecord>(lake, leaseKey(name, gen)).catch(() => undefined);
     if (record && isLive(record, now)) held.push(record);
   }
   return held;
@@ -187,12 +180,18 @@ function busy(what: string, holder: LeaseRecord): BusyError {
 }
 
 async function leaseGens(lake: Lake, name: string): Promise<number[]> {
-  const prefix = `${leasePrefix(name)}/`;
-  return (await lake.list(prefix))
-    .map((o) => o.key.slice(prefix.length))
-    .filter((k) => /^\d+\.json$/.test(k))
-    .map((k) => Number.parseInt(k, 10))
+  return (await lake.list(`${leasePrefix(name)}/`))
+    .map((o) => parseLeaseKey(o.key))
+    .filter((lease) => lease?.name === name)
+    .map((lease) => lease!.gen)
     .sort((a, b) => a - b);
+}
+
+/** `_state/leases/<name>/<number>.json` → its name and number. */
+function parseLeaseKey(key: string): { name: string; gen: number } | undefined {
+  const prefix = leasePrefix('');
+  const match = /^(.+)\/(\d+)\.json$/.exec(key.slice(prefix.length));
+  return key.startsWith(prefix) && match ? { name: match[1]!, gen: Number(match[2]) } : undefined;
 }
 
 function leaseKey(name: string, gen: number): string {

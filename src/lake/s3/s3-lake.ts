@@ -107,20 +107,9 @@ export class S3Lake implements Lake {
   }
 
   async put(key: string, body: Uint8Array | string): Promise<void> {
-    const Key = this.#key(key);
     const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-    if (bytes.byteLength >= MULTIPART_THRESHOLD) return this.#multipart(key, Key, bytes);
-    await this.#send(`write ${key}`, () =>
-      this.#client.send(
-        new PutObjectCommand({
-          Bucket: this.bucket,
-          Key,
-          Body: bytes,
-          ChecksumAlgorithm: 'CRC32',
-          ...this.#encryption(),
-        }),
-      ),
-    );
+    if (bytes.byteLength >= MULTIPART_THRESHOLD) return this.#multipart(key, this.#key(key), bytes);
+    await this.#send(`write ${key}`, () => this.#client.send(this.#putObject(key, bytes)));
   }
 
   async putIfAbsent(key: string, body: Uint8Array | string): Promise<boolean> {
@@ -129,14 +118,8 @@ export class S3Lake implements Lake {
       throw new FatalError(
         `S3: cannot write ${key} if absent: conditional writes are for small objects here`,
       );
-    const put = new PutObjectCommand({
-      Bucket: this.bucket,
-      Key: this.#key(key),
-      Body: bytes,
-      IfNoneMatch: '*', // S3 writes only where no object is, else answers 412
-      ChecksumAlgorithm: 'CRC32',
-      ...this.#encryption(),
-    });
+    // S3 writes only where no object is, else answers 412.
+    const put = this.#putObject(key, bytes, { IfNoneMatch: '*' });
     return this.#send(`write ${key}`, async () => {
       try {
         await this.#client.send(put);
@@ -147,6 +130,18 @@ export class S3Lake implements Lake {
         if (status === 412 || status === 409) return false;
         throw error;
       }
+    });
+  }
+
+  /** A single-request write of `bytes` at `key`, checksummed and encrypted as every write is. */
+  #putObject(key: string, bytes: Uint8Array, extra: Partial<PutObjectCommandInput> = {}): PutObjectCommand {
+    return new PutObjectCommand({
+      Bucket: this.bucket,
+      Key: this.#key(key),
+      Body: bytes,
+      ChecksumAlgorithm: 'CRC32',
+      ...this.#encryption(),
+      ...extra,
     });
   }
 

@@ -2,7 +2,7 @@
 # tweetpipe: the CLI (default target) and an Airflow image with the DAGs and the CLI (target `airflow`).
 
 # --- build: compile TypeScript, then keep only production dependencies ---------------------------
-FROM node:20-bookworm-slim AS build
+FROM node:26-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm install --no-audit --no-fund --loglevel=error
@@ -27,7 +27,7 @@ ENV TWEETPIPE_BIN="/usr/local/bin/node /opt/tweetpipe/bin/tweetpipe.js" \
 USER airflow
 
 # --- runtime (default): the tweetpipe CLI as a non-root user ------------------------------------
-FROM node:20-bookworm-slim AS runtime
+FROM node:26-bookworm-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules

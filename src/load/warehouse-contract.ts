@@ -94,6 +94,7 @@ export function runWarehouseContract(
     let early: ProcessedManifest;
     let late: ProcessedManifest;
     let later: ProcessedManifest;
+    let grown: ProcessedManifest;
     /** Loads a batch the way `load` does: from the lake, or from local copies of its files. */
     const loadVia = async (wh: Warehouse, manifest: ProcessedManifest, files?: Map<string, string>) =>
       copiesFromLake(wh)
@@ -116,6 +117,10 @@ export function runWarehouseContract(
       later = await processedBatch(lake, engine, 'b-3-later', '2026-11-20T11:00:00Z', {
         data: [post('1003', 0, [])],
         includes: { tweets: [post('1001', 12, ['a', 'b'])] },
+      });
+      // 1002 again with a hashtag more (its `#c` is where it was), beside a post new to the warehouse.
+      grown = await processedBatch(lake, engine, 'b-4-grown', '2026-11-20T12:00:00Z', {
+        data: [post('1002', 6, ['c', 'd']), post('1004', 0, ['e'])],
       });
     });
     after(async () => {
@@ -198,6 +203,29 @@ export function runWarehouseContract(
         assert.deepEqual((await facts(wh2))[0], ['1001', 12, 'b-3-later', 'match']);
       } finally {
         await wh2.close();
+      }
+    });
+
+    it('adds the occurrences a later retrieval shows, once, beside the ones already there', async () => {
+      const wh = await make(ws.dir, lake);
+      try {
+        await wh.migrate();
+        for (const m of [early, late, grown, later]) assert.equal((await loadVia(wh, m)).loaded, true);
+        const tags = await wh.query(
+          'SELECT tweet_id::VARCHAR AS id, start_index, tag FROM bridge_tweet_hashtags ORDER BY 1, 2',
+        );
+        assert.deepEqual(
+          tags.map((r) => [r.id, Number(r.start_index), r.tag]),
+          [
+            ['1001', 5, 'a'],
+            ['1001', 8, 'b'],
+            ['1002', 5, 'c'],
+            ['1002', 8, 'd'],
+            ['1004', 5, 'e'],
+          ],
+        );
+      } finally {
+        await wh.close();
       }
     });
 

@@ -39,7 +39,7 @@ export async function runProcess(ctx: StageContext, flags: ProcessFlags = {}): P
     return summary;
   }
   console.log(
-    `${label('process')} ${plural(summary.batches, 'batch', 'batches')}, ${plural(summary.posts_read, 'post')} read, ` +
+    `${label('process')} ${plural(summary.batches, 'batch', 'batches')}, ${plural(summary.posts_read, 'post')} read (with the posts they reference), ` +
       `${plural(summary.duplicates, 'duplicate')} removed, ${plural(summary.quarantined, 'row')} quarantined`,
   );
   console.log(`${label('')}   ${counts(summary.rows)}`);

@@ -24,6 +24,18 @@ const MIGRATIONS: ((conn: DuckDBConnection) => Promise<void>)[] = [
 
 const ROW_GROUP_SIZE = 32_768;
 
+/**
+ * From this many rows, an occurrence table is compared with a batch post by post (see
+ * `#insertOccurrences`) rather than as a whole: below it, one anti-join against the whole table
+ * is cheaper than the two statements (1M-post benchmark: even at about a million rows).
+ */
+const PER_POST_FROM_ROWS = 1_000_000;
+
+export interface DuckDBWarehouseOptions {
+  /** Rows from which occurrence tables are compared per post (default `PER_POST_FROM_ROWS`; tests set 0). */
+  perPostFromRows?: number;
+}
+
 /** The default warehouse: a DuckDB database file (`duckdb://PATH`). */
 export class DuckDBWarehouse implements Warehouse {
   /** Row counts as of the last commit, so each batch counts a table once (this process holds the file's lock). */
@@ -35,9 +47,10 @@ export class DuckDBWarehouse implements Warehouse {
     private readonly conn: DuckDBConnection,
     /** A second connection for the batches' key checks, which read only the Parquet files. */
     private readonly checkConn: DuckDBConnection,
+    private readonly perPostFromRows: number,
   ) {}
 
-  static async open(uri: string): Promise<DuckDBWarehouse> {
+  static async open(uri: string, options: DuckDBWarehouseOptions = {}): Promise<DuckDBWarehouse> {
     const file = uri.slice('duckdb://'.length);
     mkdirSync(path.dirname(file), { recursive: true });
     let instance: DuckDBInstance | undefined;
@@ -59,7 +72,13 @@ export class DuckDBWarehouse implements Warehouse {
       // 7.6-7.9 s against 8.3-8.6 s; the data takes about 10% more space).
       await conn.run(`ATTACH ${lit(file)} AS warehouse (ROW_GROUP_SIZE ${ROW_GROUP_SIZE})`);
       await conn.run('USE warehouse');
-      return new DuckDBWarehouse(uri, instance, conn, await instance.connect());
+      return new DuckDBWarehouse(
+        uri,
+        instance,
+        conn,
+        await instance.connect(),
+        options.perPostFromRows ?? PER_POST_FROM_ROWS,
+      );
     } catch (error) {
       instance?.closeSync();
       const message = (error as Error).message;
@@ -143,6 +162,7 @@ export class DuckDBWarehouse implements Warehouse {
       previous = check.catch(() => {});
     }
     let current = 'etl_loads';
+    let newPosts = false;
     try {
       await this.conn.run('BEGIN TRANSACTION');
     } catch (error) {
@@ -180,8 +200,17 @@ export class DuckDBWarehouse implements Warehouse {
           rows[t.name] = Number((await this.query('SELECT count(*) AS n FROM stg'))[0]?.n ?? 0);
         }
         const before = await countOf(t.name);
+        const perPost = newPosts && t.key[0] === 'tweet_id' && before >= this.perPostFromRows;
         if (t.latestWins) await this.#upsert(t, relation);
+        else if (perPost) await this.#insertOccurrences(t, relation);
         else await this.conn.run(mergeSql(t, relation));
+        if (t.name === 'fact_tweets' && before >= this.perPostFromRows) {
+          // The batch's posts fact_tweets did not hold before this batch (`held`: those it did).
+          await this.conn.run(
+            `CREATE OR REPLACE TEMP TABLE new_posts AS SELECT tweet_id FROM ${relation} AS src ANTI JOIN held USING (tweet_id)`,
+          );
+          newPosts = true;
+        }
         counts.delete(t.name);
         this.#counts.delete(t.name);
         inserted[t.name] = (await countOf(t.name)) - before;
@@ -213,6 +242,8 @@ export class DuckDBWarehouse implements Warehouse {
       await previous; // no check still running on the other connection once the batch has ended
       await this.conn.run('DROP TABLE IF EXISTS stg').catch(() => {});
       await this.conn.run('DROP TABLE IF EXISTS held').catch(() => {});
+      await this.conn.run('DROP TABLE IF EXISTS new_posts').catch(() => {});
+      await this.conn.run('DROP TABLE IF EXISTS seen_posts').catch(() => {});
     }
     return { batchId, loaded: true, rows, inserted };
   }
@@ -243,6 +274,32 @@ export class DuckDBWarehouse implements Warehouse {
     const cols = t.columns.map(([c]) => `"${c}"`).join(', ');
     await this.conn.run(
       `INSERT INTO "${t.name}" (${cols}) SELECT ${cols} FROM ${relation} AS src ANTI JOIN held USING (${keys})`,
+    );
+  }
+
+  /**
+   * Inserts an occurrence table's new keys, as `mergeSql` does, without comparing the batch with
+   * the whole table. Every occurrence row in the warehouse belongs to a post of fact_tweets (both
+   * come from one processed batch and load in one transaction), so the rows of posts new to the
+   * warehouse (`new_posts`) are inserted as they are. Only the batch's other rows are compared, and
+   * only with the rows already there for the same posts. Measured on one 100k-post batch into a
+   * warehouse of 19M posts (26M hashtag rows): the six occurrence tables took 0.63 s this way
+   * against 0.95 s with the anti-join, which scans every row of each table on every batch.
+   */
+  async #insertOccurrences(t: StarTable, relation: string): Promise<void> {
+    const cols = t.columns.map(([c]) => `"${c}"`).join(', ');
+    await this.conn.run(
+      `INSERT INTO "${t.name}" (${cols}) SELECT ${cols} FROM ${relation} AS src SEMI JOIN new_posts USING (tweet_id)`,
+    );
+    await this.conn.run(
+      `CREATE OR REPLACE TEMP TABLE seen_posts AS SELECT DISTINCT tweet_id FROM ${relation} AS src ANTI JOIN new_posts USING (tweet_id)`,
+    );
+    const [row] = await this.query('SELECT count(*) AS n FROM seen_posts');
+    if (Number(row?.n ?? 0) === 0) return;
+    const keys = keyList(t);
+    await this.conn.run(
+      `INSERT INTO "${t.name}" (${cols}) SELECT ${cols} FROM (SELECT * FROM ${relation} AS src ANTI JOIN new_posts USING (tweet_id)) AS src ` +
+        `ANTI JOIN (SELECT ${keys} FROM "${t.name}" SEMI JOIN seen_posts USING (tweet_id)) AS there USING (${keys})`,
     );
   }
 

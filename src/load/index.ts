@@ -14,6 +14,8 @@ export interface LoadSummary {
   rows: Record<string, number>;
   /** Rows new to the warehouse, per table. */
   inserted: Record<string, number>;
+  /** The batches' notes (see `LoadResult.notes`), each also shown as it happens. */
+  notes: string[];
 }
 
 /** Every committed processed batch's manifest, oldest first. */
@@ -56,12 +58,17 @@ export async function loadInto(warehouse: Warehouse, lake: Lake, progress: Progr
     skipped: manifests.length - pending.length,
     rows: {},
     inserted: {},
+    notes: [],
+  };
+  const note = (result: LoadResult) => {
+    for (const n of result.notes ?? []) progress.info(n);
+    return result;
   };
   for (const [i, { manifest }] of pending.entries()) {
     progress.update(`load: batch ${i + 1}/${pending.length} (${manifest.batch_id})`);
     if (copiesFromLake(warehouse)) {
       // The warehouse reads the batch from the lake itself (Redshift COPY): nothing to download.
-      add(summary, await warehouse.loadBatchFromLake(manifest, lake));
+      add(summary, note(await warehouse.loadBatchFromLake(manifest, lake)));
       continue;
     }
     // One batch's files at a time (bounded scratch space), downloaded in parallel.
@@ -70,7 +77,7 @@ export async function loadInto(warehouse: Warehouse, lake: Lake, progress: Progr
       await mapLimit(manifest.files, 8, async (f) => {
         copies.push([f.key, await lake.localCopy(f.key)]);
       });
-      add(summary, await warehouse.loadBatch(manifest, new Map(copies.map(([k, c]) => [k, c.path]))));
+      add(summary, note(await warehouse.loadBatch(manifest, new Map(copies.map(([k, c]) => [k, c.path])))));
     } finally {
       await Promise.all(copies.map(([, c]) => c.release()));
     }
@@ -84,6 +91,7 @@ function add(summary: LoadSummary, result: LoadResult): void {
     return;
   }
   summary.batches++;
+  summary.notes.push(...(result.notes ?? []));
   for (const [t, n] of Object.entries(result.rows)) summary.rows[t] = (summary.rows[t] ?? 0) + n;
   for (const [t, n] of Object.entries(result.inserted)) summary.inserted[t] = (summary.inserted[t] ?? 0) + n;
 }

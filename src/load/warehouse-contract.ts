@@ -11,7 +11,8 @@ import { tempWorkspace } from '../testing/temp-workspace.js';
 import { STAR_TABLES } from './star-schema.js';
 import { copiesFromLake, type Warehouse } from './warehouse.js';
 
-const post = (id: string, likes: number, tags: string[]) => ({
+/** A post as X returns it, with `tags` as hashtags at their offsets in its text. */
+export const post = (id: string, likes: number, tags: string[]) => ({
   id,
   text: `post ${tags.map((t) => `#${t}`).join(' ')}`,
   created_at: '2026-11-19T08:00:00.000Z',
@@ -33,7 +34,8 @@ const post = (id: string, likes: number, tags: string[]) => ({
   },
 });
 
-async function processedBatch(
+/** One landing batch of a single response, processed by `engine` into `lake`. */
+export async function processedBatch(
   lake: Lake,
   engine: DuckDBEngine,
   batchId: string,

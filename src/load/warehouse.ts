@@ -9,6 +9,8 @@ export interface LoadResult {
   rows: Record<string, number>;
   /** Rows that were new to the warehouse, per table (the rest updated or confirmed existing rows). */
   inserted: Record<string, number>;
+  /** What the user should know about how the batch was loaded (e.g. values the warehouse cut to fit). */
+  notes?: string[];
 }
 
 /**

@@ -93,10 +93,33 @@ export class RedshiftOnPostgres implements SqlRunner {
       await parquetToCsv(paths, '*', csv);
       const stream = this.client.query(copyFrom(`COPY ${table} FROM STDIN WITH (FORMAT csv, NULL '')`));
       await pipeline(createReadStream(csv), stream);
+      await this.#failOnOverlongText(table);
       return stream.rowCount;
     } finally {
       await Promise.all(copies.map((c) => c.release()));
       await rm(scratch, { recursive: true, force: true });
+    }
+  }
+
+  /**
+   * Redshift's `VARCHAR(n)` holds n bytes of UTF-8, where PostgreSQL's holds n characters: a value
+   * that fits here but not in Redshift fails the COPY, as Redshift fails it.
+   */
+  async #failOnOverlongText(table: string): Promise<void> {
+    const { rows } = await this.client.query<{ column_name: string; n: number }>(
+      `SELECT column_name, character_maximum_length AS n FROM information_schema.columns ` +
+        `WHERE table_name = $1 AND table_schema LIKE 'pg_temp%' AND character_maximum_length IS NOT NULL`,
+      [table],
+    );
+    for (const { column_name: column, n } of rows) {
+      const over = await this.client.query(
+        `SELECT 1 FROM ${table} WHERE octet_length("${column}") > ${Number(n)} LIMIT 1`,
+      );
+      if (over.rowCount) {
+        throw new Error(
+          `Load into table '${table}' failed: String length exceeds DDL length (column ${column}, more than ${n} bytes)`,
+        );
+      }
     }
   }
 

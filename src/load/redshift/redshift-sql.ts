@@ -1,5 +1,5 @@
 import { quoteString as lit, quoteIdent as q } from '../../core/sql-quote.js';
-import { type ColumnKind, sqlType, TABLES } from '../../schema/tables.js';
+import { type ColumnKind, type ProcessedTable, sqlType, TABLES } from '../../schema/tables.js';
 import { DIM_DATE_COLUMNS, STAR_TABLES, type StarTable } from '../star-schema.js';
 
 /**
@@ -21,6 +21,15 @@ export { lit };
 
 /** Longest VARCHAR Redshift allows (bytes of UTF-8). */
 export const MAX_VARCHAR = 65535;
+
+/**
+ * Text columns that can outgrow `VARCHAR(65535)`: a post's `text` (X allows 25,000 characters, up
+ * to 4 bytes each) and its normalized form. X keeps every other text far shorter (a bio is 160
+ * characters, a name 50).
+ */
+export const LONG_TEXT: Partial<Record<ProcessedTable, readonly string[]>> = {
+  tweets: ['text', 'text_normalized'],
+};
 
 /** Redshift column type of a contract column kind: the shared SQL type, with text sized. */
 export function redshiftType(kind: ColumnKind): string {

@@ -7,14 +7,17 @@ import { silentProgress } from '../../core/progress.js';
 import { type RunningEmulator, startEmulator } from '../../emulator/index.js';
 import { createBucket } from '../../lake/s3/create-bucket.js';
 import { S3Lake } from '../../lake/s3/s3-lake.js';
+import { DuckDBEngine } from '../../process/duckdb/duckdb-engine.js';
 import { processPending } from '../../process/index.js';
 import { startPostgres, type TestPostgres } from '../../testing/postgres-server.js';
 import { startS3Server, type TestS3Server, useS3Env } from '../../testing/s3-server.js';
 import { type TempWorkspace, tempWorkspace } from '../../testing/temp-workspace.js';
 import { factRows, fingerprint } from '../../testing/warehouse-fingerprint.js';
 import { load, loadInto } from '../index.js';
-import { runWarehouseContract } from '../warehouse-contract.js';
+import { STAR_TABLES } from '../star-schema.js';
+import { post, processedBatch, runWarehouseContract } from '../warehouse-contract.js';
 import { RedshiftOnPostgres } from './redshift-on-postgres.js';
+import { batchStatements, copyManifest } from './redshift-sql.js';
 import { RedshiftWarehouse } from './redshift-warehouse.js';
 
 const BUCKET = 'tweetpipe-redshift';
@@ -76,6 +79,96 @@ describe('Redshift warehouse', () => {
       RedshiftWarehouse.open('redshift-data://wg/dev', {}),
       /TWEETPIPE_REDSHIFT_IAM_ROLE: is required/,
     );
+  });
+});
+
+describe('Redshift warehouse: a post longer than VARCHAR(65535)', () => {
+  // 1 + 3 × 25,000 = 75,001 bytes of UTF-8 (X allows 25,000 characters); 65,535 falls inside a character.
+  const text = `a${'デ'.repeat(25_000)}`;
+  let lake: S3Lake;
+  let manifest: Awaited<ReturnType<typeof processedBatch>>;
+  before(async () => {
+    lake = s3Lake('long');
+    const engine = new DuckDBEngine({ workers: 1 });
+    try {
+      manifest = await processedBatch(lake, engine, 'b-long', '2026-11-20T09:00:00Z', {
+        data: [{ ...post('2001', 1, []), note_tweet: { text } }, post('2002', 1, ['x'])],
+      });
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('is refused by COPY as it is (Redshift counts VARCHAR in bytes)', async () => {
+    const runner = await RedshiftOnPostgres.connect(await pg.newDatabase(), lake);
+    try {
+      const tweets = manifest.files.filter((f) => f.table === 'tweets');
+      const key = '_state/test-long.manifest.json';
+      await lake.put(key, copyManifest(tweets.map((f) => ({ url: `${lake.uri}/${f.key}`, bytes: f.bytes }))));
+      const fact = STAR_TABLES.find((t) => t.name === 'fact_tweets')!;
+      const statements = batchStatements({
+        batchId: 'b-long',
+        tables: [{ table: fact, manifestUrl: `${lake.uri}/${key}` }],
+        iamRole: ROLE,
+        loadedAt: new Date(),
+      }).filter((s) => /^(CREATE TEMP TABLE raw_|COPY )/.test(s.sql));
+      assert.equal(statements.length, 2);
+      await assert.rejects(
+        runner.transaction(statements.map((s) => s.sql)),
+        /String length exceeds DDL length \(column text, more than 65535 bytes\)/,
+      );
+      await lake.delete(key);
+    } finally {
+      await runner.close();
+    }
+  });
+
+  it('loads cut at the last character that fits, says so, and the processed zone keeps the full text', async () => {
+    const wh = new RedshiftWarehouse(
+      'redshift://test',
+      await RedshiftOnPostgres.connect(await pg.newDatabase(), lake),
+      ROLE,
+    );
+    try {
+      await wh.migrate();
+      const result = await wh.loadBatchFromLake(manifest, lake);
+      assert.equal(result.loaded, true);
+      assert.deepEqual(result.notes, [
+        "batch b-long: a post with text longer than Redshift's 65,535 bytes went to fact_tweets cut at a character boundary (the processed zone keeps the full text)",
+      ]);
+      const rows = await wh.query(
+        'SELECT tweet_id::VARCHAR AS id, text, text_normalized, octet_length(text) AS bytes FROM fact_tweets ORDER BY 1',
+      );
+      const cut = `a${'デ'.repeat(21_844)}`; // 65,533 bytes: one more character would make 65,536
+      assert.deepEqual(
+        rows.map((r) => [r.id, r.text, r.text_normalized, Number(r.bytes)]),
+        [
+          ['2001', cut, cut, 65_533],
+          ['2002', 'post #x', 'post #x', 7],
+        ],
+      );
+      assert.deepEqual(
+        await lake.list('_state/redshift-copy/'),
+        [],
+        'no cut copy or COPY manifest is left behind',
+      );
+      const { DuckDBInstance } = await import('@duckdb/node-api');
+      const file = await lake.localCopy(manifest.files.find((f) => f.table === 'tweets')!.key);
+      const db = await DuckDBInstance.create(':memory:');
+      const conn = await db.connect();
+      try {
+        const kept = await conn.runAndReadAll(
+          `SELECT text FROM read_parquet('${file.path}') WHERE tweet_id = 2001`,
+        );
+        assert.equal(kept.getRows()[0]?.[0], text);
+      } finally {
+        conn.closeSync();
+        db.closeSync();
+        await file.release();
+      }
+    } finally {
+      await wh.close();
+    }
   });
 });
 

@@ -1,11 +1,22 @@
+import { stat } from 'node:fs/promises';
 import { ConfigError, FatalError } from '../../core/errors.js';
+import { mapLimit } from '../../core/map-limit.js';
 import { redactUri } from '../../core/redact-uri.js';
 import type { Lake } from '../../lake/lake.js';
 import { STATE } from '../../lake/zones.js';
-import type { ProcessedManifest } from '../../process/processed-manifest.js';
+import type { ProcessedFile, ProcessedManifest } from '../../process/processed-manifest.js';
+import { fitTextBytes } from '../duckdb/fit-text-bytes.js';
 import { STAR_TABLES } from '../star-schema.js';
 import type { LakeCopyWarehouse, LoadResult, WarehouseOptions } from '../warehouse.js';
-import { batchStatements, copyManifest, lit, redshiftDdl, type TableSource } from './redshift-sql.js';
+import {
+  batchStatements,
+  copyManifest,
+  LONG_TEXT,
+  lit,
+  MAX_VARCHAR,
+  redshiftDdl,
+  type TableSource,
+} from './redshift-sql.js';
 import { parseRedshiftUri } from './redshift-uri.js';
 import { type SqlRunner, StatementError } from './sql-runner.js';
 
@@ -15,6 +26,42 @@ const MIGRATIONS: (() => string[])[] = [redshiftDdl];
 /** Where the COPY manifests of a batch are written in the lake (removed once the batch is loaded). */
 const copyManifestKey = (batchId: string, table: string) =>
   `${STATE}/redshift-copy/${batchId}/${table}.manifest.json`;
+
+/** Where a batch's files go once their overlong text is cut (removed with the manifests). */
+const fittedPrefix = (batchId: string, table: string) => `${STATE}/redshift-copy/${batchId}/${table}`;
+
+/**
+ * For each of `files` (one table's) with a value of `columns` longer than Redshift's longest
+ * VARCHAR, a copy with those values cut to fit, written to the lake under `prefix`: the COPY
+ * reads it instead. Without it one long post would fail its batch's COPY on every attempt, and
+ * hold back every batch after it.
+ */
+async function fittedCopies(
+  lake: Lake,
+  files: readonly ProcessedFile[],
+  columns: readonly string[],
+  prefix: string,
+): Promise<Map<string, { key: string; bytes: number; cut: number }>> {
+  const out = new Map<string, { key: string; bytes: number; cut: number }>();
+  if (columns.length === 0) return out;
+  const copies = await mapLimit(files, 8, async (f) => [f.key, await lake.localCopy(f.key)] as const);
+  const scratch = await lake.scratch('redshift-fit');
+  try {
+    const byPath = new Map(copies.map(([key, c]) => [c.path, key]));
+    const fitted = await fitTextBytes([...byPath.keys()], columns, MAX_VARCHAR, scratch.path);
+    for (const [local, { path: file, cut }] of fitted) {
+      const from = byPath.get(local)!;
+      const key = `${prefix}/${from.replaceAll('/', '_')}`;
+      const { size } = await stat(file);
+      await lake.putFile(key, file); // (moves the file)
+      out.set(from, { key, bytes: size, cut });
+    }
+    return out;
+  } finally {
+    await Promise.all(copies.map(([, c]) => c.release()));
+    await scratch.release();
+  }
+}
 
 /**
  * Amazon Redshift, over the PostgreSQL protocol (`redshift://USER@HOST:5439/DB`, TLS) or the Data
@@ -101,25 +148,51 @@ export class RedshiftWarehouse implements LakeCopyWarehouse {
     // One COPY manifest per table names the batch's exact files: COPY never sees a stray object.
     const sources: TableSource[] = [];
     const written: string[] = [];
-    for (const t of STAR_TABLES) {
-      const files = manifest.files.filter((f) => f.table === t.from);
-      if (files.length === 0) {
-        sources.push({ table: t, manifestUrl: undefined });
-        continue;
-      }
-      const key = copyManifestKey(batchId, t.name);
-      await lake.put(key, copyManifest(files.map((f) => ({ url: `${lake.uri}/${f.key}`, bytes: f.bytes }))));
-      written.push(key);
-      sources.push({ table: t, manifestUrl: `${lake.uri}/${key}` });
-    }
-    const statements = batchStatements({
-      batchId,
-      tables: sources,
-      iamRole: this.iamRole,
-      loadedAt: new Date(),
-    });
+    const notes: string[] = [];
     let counts: number[];
+    let statements: ReturnType<typeof batchStatements> = [];
     try {
+      for (const t of STAR_TABLES) {
+        const files = manifest.files.filter((f) => f.table === t.from);
+        if (files.length === 0) {
+          sources.push({ table: t, manifestUrl: undefined });
+          continue;
+        }
+        const fitted = await fittedCopies(
+          lake,
+          files,
+          LONG_TEXT[t.from] ?? [],
+          fittedPrefix(batchId, t.name),
+        );
+        let cut = 0;
+        for (const f of fitted.values()) {
+          written.push(f.key);
+          cut += f.cut;
+        }
+        const entries = files.map((f) => {
+          const copy = fitted.get(f.key);
+          return copy
+            ? { url: `${lake.uri}/${copy.key}`, bytes: copy.bytes }
+            : { url: `${lake.uri}/${f.key}`, bytes: f.bytes };
+        });
+        if (cut > 0) {
+          notes.push(
+            `batch ${batchId}: ${cut === 1 ? 'a post' : `${cut} posts`} with text longer than Redshift's ` +
+              `${MAX_VARCHAR.toLocaleString('en-US')} bytes went to ${t.name} cut at a character boundary ` +
+              '(the processed zone keeps the full text)',
+          );
+        }
+        const key = copyManifestKey(batchId, t.name);
+        written.push(key);
+        await lake.put(key, copyManifest(entries));
+        sources.push({ table: t, manifestUrl: `${lake.uri}/${key}` });
+      }
+      statements = batchStatements({
+        batchId,
+        tables: sources,
+        iamRole: this.iamRole,
+        loadedAt: new Date(),
+      });
       counts = await this.runner.transaction(statements.map((s) => s.sql));
     } catch (error) {
       if (!(error instanceof StatementError)) throw error;
@@ -142,7 +215,7 @@ export class RedshiftWarehouse implements LakeCopyWarehouse {
       if (s.measure?.what === 'rows') rows[s.measure.table] = counts[i]!;
       if (s.measure?.what === 'inserted') inserted[s.measure.table] = counts[i]!;
     }
-    return { batchId, loaded: true, rows, inserted };
+    return { batchId, loaded: true, rows, inserted, ...(notes.length > 0 ? { notes } : {}) };
   }
 
   async query(sql: string): Promise<Record<string, unknown>[]> {

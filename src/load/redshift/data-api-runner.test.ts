@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { AuthError, ConfigError, FatalError } from '../../core/errors.js';
 import { createBucket } from '../../lake/s3/create-bucket.js';
 import { S3Lake } from '../../lake/s3/s3-lake.js';
@@ -176,10 +178,30 @@ describe('Redshift Data API: submit, poll, fail, succeed (the AWS SDK against a 
       quarantine_key: null,
     };
 
-    it('submits COPY from manifests that name the exact files, reports counts, and cleans up', async () => {
+    /** A lake holding the batch's tweets file (the loader reads its text columns before the COPY). */
+    const lakeWithTweets = async () => {
       const lake = new S3Lake(`s3://tweetpipe-dataapi/lake-${randomBytes(3).toString('hex')}`, {
         s3PathStyle: true,
       });
+      const scratch = await lake.scratch('tweets');
+      try {
+        const file = path.join(scratch.path, 'tweets.parquet');
+        const db = await DuckDBInstance.create(':memory:');
+        const conn = await db.connect();
+        await conn.run(
+          `COPY (SELECT 1::BIGINT AS tweet_id, 'post' AS text, 'post' AS text_normalized) TO '${file}' (FORMAT parquet)`,
+        );
+        conn.closeSync();
+        db.closeSync();
+        await lake.putFile(manifest.files[0]!.key, file);
+      } finally {
+        await scratch.release();
+      }
+      return lake;
+    };
+
+    it('submits COPY from manifests that name the exact files, reports counts, and cleans up', async () => {
+      const lake = await lakeWithTweets();
       const role = 'arn:aws:iam::123456789012:role/copy';
       const wh = new RedshiftWarehouse('redshift-data://analytics/dev', runner(), role);
       api.calls.length = 0;
@@ -221,9 +243,7 @@ describe('Redshift Data API: submit, poll, fail, succeed (the AWS SDK against a 
     });
 
     it('a failed COPY names the batch and the table, and leaves no manifest behind', async () => {
-      const lake = new S3Lake(`s3://tweetpipe-dataapi/lake-${randomBytes(3).toString('hex')}`, {
-        s3PathStyle: true,
-      });
+      const lake = await lakeWithTweets();
       const wh = new RedshiftWarehouse('redshift-data://analytics/dev', runner(), 'default');
       api.scripts.push({ polls: 0, columns: ['one'], rows: [] });
       // Statement 0 is LOCK; for fact_tweets: 1 CREATE raw, 2 COPY.

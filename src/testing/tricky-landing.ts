@@ -135,6 +135,50 @@ export async function writeTrickyLanding(lake: Lake, batchId = '20261120T1300000
           ],
         },
       },
+      {
+        // Offsets of the escaped text (`&amp;` decoded shifts them): the surfaces found once stand
+        // where they are found; `#data` (also inside `#datascience`), the second `@bob` and `#DATA`
+        // (only in lower case) need the nearest-occurrence search.
+        id: '2123747899645166306',
+        author_id: '12',
+        created_at: '2026-11-20T10:30:00.000Z',
+        text: 'A&amp;B &amp; #solo #datascience and #data, @bob &amp; @bob @one #data https://t.co/zz',
+        entities: {
+          hashtags: [
+            tag(14, 'solo', 19),
+            tag(20, 'datascience', 32),
+            tag(37, 'data', 42),
+            tag(75, 'DATA', 80),
+          ],
+          mentions: [
+            { start: 44, end: 48, username: 'bob', id: '21' },
+            { start: 55, end: 59, username: 'bob', id: '21' },
+            { start: 60, end: 64, username: 'one', id: '22' },
+          ],
+          urls: [url(71, 'https://t.co/zz')],
+        },
+      },
+      {
+        // One entity, two occurrences: the one nearest X's (shifted) offset is the second.
+        id: '2123747899645166308',
+        author_id: '12',
+        created_at: '2026-11-20T10:50:00.000Z',
+        text: '&amp;&amp; #dup and #dup',
+        entities: { hashtags: [tag(20, 'dup', 24)] },
+      },
+      {
+        // Every surface found exactly once, all after shifted offsets: placed by DuckDB itself.
+        id: '2123747899645166307',
+        author_id: '12',
+        created_at: '2026-11-20T10:40:00.000Z',
+        text: 'x &amp;&amp; &lt;3 #solo $ABC @one https://t.co/yy \u0007 end',
+        entities: {
+          hashtags: [tag(18, 'solo', 23)],
+          cashtags: [tag(24, 'ABC', 28)],
+          mentions: [{ start: 29, end: 33, username: 'one', id: '22' }],
+          urls: [url(34, 'https://t.co/yy')],
+        },
+      },
     ],
     includes: {
       users: [user('11', { name: 'Renamed' }), user('12')],
@@ -161,7 +205,7 @@ export async function writeTrickyLanding(lake: Lake, batchId = '20261120T1300000
     committed_at: T1,
     parts: [part0, part1],
     pages: 3,
-    posts: 5,
+    posts: 8,
     partial_errors: 1,
     newest_id: null,
   });

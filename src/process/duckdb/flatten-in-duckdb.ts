@@ -111,12 +111,17 @@ export async function flattenInDuckDB(
   const posts = await one(conn, `SELECT count(*), count(*) FILTER (created_at IS NULL) FROM tp_posts`);
   if (posts[1] > 0) return { fallback: 'a post whose created_at is not an ISO timestamp' };
 
-  // Entities: X's offsets stand when the surface form is exactly there in the cleaned text and no
-  // two entities of the post start at the same place; other posts are placed in TypeScript.
+  // Entities (`found`: where each starts in the cleaned text, in code points): X's offset when the
+  // surface form is exactly there, else its only occurrence in the text, which is then the nearest
+  // as `placeEntities` looks for it (cleaning shifted the offset: `&amp;`, NFC, controls). A post
+  // where some entity has neither, or two start at the same place, is placed in TypeScript.
   await conn.run(
     `CREATE OR REPLACE TEMP TABLE tp_ent AS SELECT k, id, pos, hint, val, surface, uid, expanded, display, ` +
-      `(hint >= 0 AND hint < 1e9 AND hint = floor(hint) ` +
-      `AND substring(text, TRY_CAST(hint AS BIGINT) + 1, length(surface)) = surface AND tp_nfc(surface) = surface) AS exact ` +
+      `CASE WHEN tp_nfc(surface) <> surface THEN NULL ` +
+      `WHEN hint >= 0 AND hint < 1e9 AND hint = floor(hint) ` +
+      `AND substring(text, TRY_CAST(hint AS BIGINT) + 1, length(surface)) = surface THEN TRY_CAST(hint AS BIGINT) ` +
+      `WHEN instr(text, surface) > 0 AND instr(substring(text, instr(text, surface) + 1), surface) = 0 ` +
+      `THEN instr(text, surface) - 1 END AS found ` +
       `FROM (${ENTITY_KINDS.map(
         ({ kind, field, prefix }, k) =>
           `SELECT ${k} AS k, id, pos, text, tp_num(e."start") AS hint, tp_str(e.${field}) AS val, ` +
@@ -129,7 +134,7 @@ export async function flattenInDuckDB(
   );
   await conn.run(
     `CREATE OR REPLACE TEMP TABLE tp_slow AS ` +
-      `SELECT id FROM tp_ent GROUP BY id HAVING bool_and(coalesce(exact, false)) IS NOT TRUE OR count(*) > count(DISTINCT hint) ` +
+      `SELECT id FROM tp_ent GROUP BY id HAVING bool_and(found IS NOT NULL) IS NOT TRUE OR count(*) > count(DISTINCT found) ` +
       `UNION SELECT id FROM tp_posts WHERE regexp_matches(text, ${quoteString(LOWER_CASE_EXCEPTIONS)})`,
   );
   await stageSlowPosts(conn, scratchDir);
@@ -241,7 +246,7 @@ function tableSelects(batch: string): Record<ProcessedTable, string> {
   const int = (json: string, type = 'BIGINT') => `CAST(tp_num(${json}) AS ${type})`;
   const place = (k: number) =>
     `SELECT tp_ent.id AS tweet_id, val, uid, expanded, display, ` +
-    `coalesce(sp.ps, TRY_CAST(hint AS INTEGER)) AS start_index, coalesce(sp.pe, TRY_CAST(hint AS INTEGER) + length(surface)) AS end_index, ` +
+    `coalesce(sp.ps, CAST(found AS INTEGER)) AS start_index, coalesce(sp.pe, CAST(found AS INTEGER) + length(surface)) AS end_index, ` +
     `CAST(t.created_at AS DATE) AS created_date FROM tp_ent JOIN tp_posts t USING (id) ` +
     `LEFT JOIN tp_slow_pos sp ON sp.k = ${k} AND sp.id = tp_ent.id AND sp.pos = tp_ent.pos WHERE tp_ent.k = ${k}`;
   const tags = (k: number) =>

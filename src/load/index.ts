@@ -60,15 +60,11 @@ export async function loadInto(warehouse: Warehouse, lake: Lake, progress: Progr
     inserted: {},
     notes: [],
   };
-  const note = (result: LoadResult) => {
-    for (const n of result.notes ?? []) progress.info(n);
-    return result;
-  };
   for (const [i, { manifest }] of pending.entries()) {
     progress.update(`load: batch ${i + 1}/${pending.length} (${manifest.batch_id})`);
     if (copiesFromLake(warehouse)) {
       // The warehouse reads the batch from the lake itself (Redshift COPY): nothing to download.
-      add(summary, note(await warehouse.loadBatchFromLake(manifest, lake)));
+      add(summary, await warehouse.loadBatchFromLake(manifest, lake), progress);
       continue;
     }
     // One batch's files at a time (bounded scratch space), downloaded in parallel.
@@ -77,7 +73,11 @@ export async function loadInto(warehouse: Warehouse, lake: Lake, progress: Progr
       await mapLimit(manifest.files, 8, async (f) => {
         copies.push([f.key, await lake.localCopy(f.key)]);
       });
-      add(summary, note(await warehouse.loadBatch(manifest, new Map(copies.map(([k, c]) => [k, c.path])))));
+      add(
+        summary,
+        await warehouse.loadBatch(manifest, new Map(copies.map(([k, c]) => [k, c.path]))),
+        progress,
+      );
     } finally {
       await Promise.all(copies.map(([, c]) => c.release()));
     }
@@ -85,13 +85,17 @@ export async function loadInto(warehouse: Warehouse, lake: Lake, progress: Progr
   return summary;
 }
 
-function add(summary: LoadSummary, result: LoadResult): void {
+/** Adds a batch's result to the summary; its notes are shown now. */
+function add(summary: LoadSummary, result: LoadResult, progress: Progress): void {
   if (!result.loaded) {
     summary.skipped++;
     return;
   }
   summary.batches++;
-  summary.notes.push(...(result.notes ?? []));
+  for (const n of result.notes ?? []) {
+    progress.info(n);
+    summary.notes.push(n);
+  }
   for (const [t, n] of Object.entries(result.rows)) summary.rows[t] = (summary.rows[t] ?? 0) + n;
   for (const [t, n] of Object.entries(result.inserted)) summary.inserted[t] = (summary.inserted[t] ?? 0) + n;
 }

@@ -243,7 +243,7 @@ export class DuckDBWarehouse implements Warehouse {
       await this.conn.run('DROP TABLE IF EXISTS stg').catch(() => {});
       await this.conn.run('DROP TABLE IF EXISTS held').catch(() => {});
       await this.conn.run('DROP TABLE IF EXISTS new_posts').catch(() => {});
-      await this.conn.run('DROP TABLE IF EXISTS seen_posts').catch(() => {});
+      await this.conn.run('DROP TABLE IF EXISTS seen').catch(() => {});
     }
     return { batchId, loaded: true, rows, inserted };
   }
@@ -291,15 +291,16 @@ export class DuckDBWarehouse implements Warehouse {
     await this.conn.run(
       `INSERT INTO "${t.name}" (${cols}) SELECT ${cols} FROM ${relation} AS src SEMI JOIN new_posts USING (tweet_id)`,
     );
+    // The rest (rows of posts the warehouse already held): few, so kept aside and compared.
     await this.conn.run(
-      `CREATE OR REPLACE TEMP TABLE seen_posts AS SELECT DISTINCT tweet_id FROM ${relation} AS src ANTI JOIN new_posts USING (tweet_id)`,
+      `CREATE OR REPLACE TEMP TABLE seen AS SELECT * FROM ${relation} AS src ANTI JOIN new_posts USING (tweet_id)`,
     );
-    const [row] = await this.query('SELECT count(*) AS n FROM seen_posts');
+    const [row] = await this.query('SELECT count(*) AS n FROM seen');
     if (Number(row?.n ?? 0) === 0) return;
     const keys = keyList(t);
     await this.conn.run(
-      `INSERT INTO "${t.name}" (${cols}) SELECT ${cols} FROM (SELECT * FROM ${relation} AS src ANTI JOIN new_posts USING (tweet_id)) AS src ` +
-        `ANTI JOIN (SELECT ${keys} FROM "${t.name}" SEMI JOIN seen_posts USING (tweet_id)) AS there USING (${keys})`,
+      `INSERT INTO "${t.name}" (${cols}) SELECT ${cols} FROM seen ` +
+        `ANTI JOIN (SELECT ${keys} FROM "${t.name}" SEMI JOIN seen USING (tweet_id)) AS there USING (${keys})`,
     );
   }
 

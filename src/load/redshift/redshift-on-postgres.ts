@@ -108,18 +108,20 @@ export class RedshiftOnPostgres implements SqlRunner {
   async #failOnOverlongText(table: string): Promise<void> {
     const { rows } = await this.client.query<{ column_name: string; n: number }>(
       `SELECT column_name, character_maximum_length AS n FROM information_schema.columns ` +
-        `WHERE table_name = $1 AND table_schema LIKE 'pg_temp%' AND character_maximum_length IS NOT NULL`,
+        `WHERE table_name = $1 AND table_schema LIKE 'pg_temp%' AND character_maximum_length IS NOT NULL ORDER BY ordinal_position`,
       [table],
     );
-    for (const { column_name: column, n } of rows) {
-      const over = await this.client.query(
-        `SELECT 1 FROM ${table} WHERE octet_length("${column}") > ${Number(n)} LIMIT 1`,
+    if (rows.length === 0) return;
+    // One pass over the table: per column, whether some value is longer than its limit.
+    const over = await this.client.query<Record<string, boolean>>(
+      `SELECT ${rows.map(({ column_name: c, n }, i) => `bool_or(octet_length("${c}") > ${Number(n)}) AS c${i}`).join(', ')} FROM ${table}`,
+    );
+    const i = rows.findIndex((_, k) => over.rows[0]?.[`c${k}`] === true);
+    if (i >= 0) {
+      const { column_name: column, n } = rows[i]!;
+      throw new Error(
+        `Load into table '${table}' failed: String length exceeds DDL length (column ${column}, more than ${n} bytes)`,
       );
-      if (over.rowCount) {
-        throw new Error(
-          `Load into table '${table}' failed: String length exceeds DDL length (column ${column}, more than ${n} bytes)`,
-        );
-      }
     }
   }
 

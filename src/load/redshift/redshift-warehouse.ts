@@ -9,6 +9,7 @@ import { fitTextBytes } from '../duckdb/fit-text-bytes.js';
 import { STAR_TABLES } from '../star-schema.js';
 import type { LakeCopyWarehouse, LoadResult, WarehouseOptions } from '../warehouse.js';
 import {
+  type BatchStatement,
   batchStatements,
   copyManifest,
   LONG_TEXT,
@@ -150,7 +151,7 @@ export class RedshiftWarehouse implements LakeCopyWarehouse {
     const written: string[] = [];
     const notes: string[] = [];
     let counts: number[];
-    let statements: ReturnType<typeof batchStatements> = [];
+    let statements: BatchStatement[] = [];
     try {
       for (const t of STAR_TABLES) {
         const files = manifest.files.filter((f) => f.table === t.from);

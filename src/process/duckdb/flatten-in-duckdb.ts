@@ -239,10 +239,11 @@ async function flattenIncludes(conn: DuckDBConnection): Promise<void> {
 
 /** The SELECT of every processed table, columns in the contract's order and types. */
 function tableSelects(batch: string): Record<ProcessedTable, string> {
-  const ref = (type: string) => `list_filter(p.referenced_tweets, x -> tp_str(x.type) = '${type}')`;
-  const has = (type: string) => `coalesce(len(${ref(type)}) > 0, false)`;
-  const count = (kind: string, field: string) =>
-    `CAST(coalesce(len(list_filter(ents.${kind}, x -> tp_str(x.${field}) IS NOT NULL)), 0) AS INTEGER)`;
+  // The first referenced post of a type: its place in `ref_types` (the types, computed once per post).
+  const has = (type: string) => `coalesce(list_position(ref_types, '${type}') > 0, false)`;
+  const ref = (type: string) => `p.referenced_tweets[list_position(ref_types, '${type}')]`;
+  // Entities with a value, as `tp_ent` holds them (one GROUP BY instead of a list filter per kind).
+  const count = (k: number) => `CAST(coalesce(counted.n${k}, 0) AS INTEGER)`;
   const int = (json: string, type = 'BIGINT') => `CAST(tp_num(${json}) AS ${type})`;
   const place = (k: number) =>
     `SELECT tp_ent.id AS tweet_id, val, uid, expanded, display, ` +
@@ -261,17 +262,19 @@ function tableSelects(batch: string): Record<ProcessedTable, string> {
       `rts AS retrieved_at, text, CASE WHEN n.normalized IS NULL THEN tp_norm(text) ELSE n.normalized END AS text_normalized, ` +
       `nullif(tp_str(p.lang), 'und') AS lang, tp_str(p.source) AS source, tp_bool(p.possibly_sensitive) AS possibly_sensitive, ` +
       `tp_str(p.reply_settings) AS reply_settings, ${has('retweeted')} AS is_retweet, ${has('replied_to')} AS is_reply, ` +
-      `${has('quoted')} AS is_quote, tp_id(${ref('retweeted')}[1].id) AS retweeted_tweet_id, ` +
-      `tp_id(${ref('quoted')}[1].id) AS quoted_tweet_id, tp_id(${ref('replied_to')}[1].id) AS replied_to_tweet_id, ` +
+      `${has('quoted')} AS is_quote, tp_id(${ref('retweeted')}.id) AS retweeted_tweet_id, ` +
+      `tp_id(${ref('quoted')}.id) AS quoted_tweet_id, tp_id(${ref('replied_to')}.id) AS replied_to_tweet_id, ` +
       ['retweet_count', 'reply_count', 'like_count', 'quote_count', 'impression_count', 'bookmark_count']
         .map((m) => `${int(`p.public_metrics.${m}`)} AS ${m}, `)
         .join('') +
-      `${count('hashtags', 'tag')} AS hashtag_count, ${count('mentions', 'username')} AS mention_count, ` +
-      `${count('urls', 'url')} AS url_count, CAST(coalesce(len(p.attachments.media_keys), 0) AS INTEGER) AS media_count, ` +
+      `${count(0)} AS hashtag_count, ${count(2)} AS mention_count, ` +
+      `${count(3)} AS url_count, CAST(coalesce(len(p.attachments.media_keys), 0) AS INTEGER) AS media_count, ` +
       `tp_str(p.geo.place_id) AS place_id, coalesce(tp_id(p.edit_history_tweet_ids[-1]), id) AS latest_version_id, ` +
       `coalesce(len(p.edit_history_tweet_ids), 0) > 1 AS is_edited, ` +
       `CASE WHEN is_match THEN 'match' ELSE 'reference' END AS collected_via, ${batch} AS batch_id ` +
-      `FROM tp_posts LEFT JOIN tp_slow_text n USING (id)`,
+      `FROM (SELECT *, list_transform(p.referenced_tweets, x -> tp_str(x.type)) AS ref_types FROM tp_posts) ` +
+      `LEFT JOIN tp_slow_text n USING (id) LEFT JOIN (SELECT id, count(*) FILTER (k = 0) AS n0, ` +
+      `count(*) FILTER (k = 2) AS n2, count(*) FILTER (k = 3) AS n3 FROM tp_ent GROUP BY id) AS counted USING (id)`,
     users:
       `SELECT id AS user_id, ${u('username')}, ${u('name')}, tp_clean(tp_str(w.u.description)) AS description, ` +
       `${u('location')}, ${u('url')}, ${u('profile_image_url')}, tp_ts(w.u.created_at) AS created_at, ` +

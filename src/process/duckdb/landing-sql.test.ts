@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { NFC_INERT } from './landing-sql.js';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { cleanText, normalizeText } from '../clean/clean-text.js';
+import { toId } from '../flatten-batch.js';
+import { quoteString } from './duckdb-sql.js';
+import { MACROS, NFC_INERT } from './landing-sql.js';
 
 describe('NFC_INERT', () => {
   it('holds only code points NFC leaves alone in any text made of them (JavaScript Unicode data)', () => {
@@ -25,5 +29,104 @@ describe('NFC_INERT', () => {
       }
     }
     assert.deepEqual(bad.slice(0, 20), []);
+  });
+});
+
+describe('MACROS', () => {
+  /** Each value through a macro in DuckDB (`sql` of the literal), in order. */
+  async function through(macro: string, literals: string[]): Promise<unknown[]> {
+    const instance = await DuckDBInstance.create(':memory:');
+    const conn = await instance.connect();
+    try {
+      for (const m of MACROS) await conn.run(m);
+      const values = literals.map((v, i) => `(${i}, ${v})`).join(', ');
+      const result = await conn.runAndReadAll(
+        `SELECT ${macro}(v) FROM (VALUES ${values}) AS t(i, v) ORDER BY i`,
+      );
+      return result.getRows().map(([v]) => (typeof v === 'bigint' ? String(v) : v));
+    } finally {
+      conn.closeSync();
+      instance.closeSync();
+    }
+  }
+
+  /** A text as an SQL expression, any character included (a literal cannot hold NUL). */
+  const sqlText = (text: string) => `(CAST(${quoteString(JSON.stringify(text))} AS JSON) ->> '$')`;
+
+  it('tp_norm gives normalizeText, at every edge its shortcuts skip', async () => {
+    const texts = [
+      '',
+      ' ',
+      'plain',
+      ' lead and trail ',
+      '\tTabbed\t',
+      'a\u00a0\u00a0b\u3000c\ufeff',
+      'RT @Ann_1: hello  there',
+      'rt @ann:\n\nnext',
+      'rt @: not a prefix',
+      'x rt @ann: not at the start',
+      'see https://t.co/x and http://a.example/b?c=d, then ftp://no',
+      'no scheme :// here, https:// alone',
+      'mail a@b.example and @ and @@bob @ÄÖ_9!',
+      'url@https://x.example/@ann end',
+      '  @ann  ',
+    ];
+    // (text with `LOWER_CASE_EXCEPTIONS` is normalized in TypeScript, never by tp_norm)
+    assert.deepEqual(await through('tp_norm', texts.map(sqlText)), texts.map(normalizeText));
+  });
+
+  it('tp_clean gives cleanText: entities, NFC and control characters, alone and together', async () => {
+    const texts = [
+      'plain ascii',
+      'Q&amp;A &lt;b&gt; &amp;lt; &amp',
+      'tab\tand\nnewline stay, \u0007bell and \u001besc go',
+      'cafe\u0301 composes',
+      'cafe\u0301 and \u0000nul\u000b together',
+      '\u1100\u1161 jamo, ภาษาไทย, देवनागरी',
+      'emoji 🔥👩‍👩‍👧 ✨ 𝕏 — “quotes”',
+      '&amp;\u0301',
+      '',
+    ];
+    assert.deepEqual(await through('tp_clean', texts.map(sqlText)), texts.map(cleanText));
+  });
+
+  // JSON values as landing lines hold them, and what `str` and `toId` make of them.
+  const json = [
+    '"plain"',
+    '"say \\"hi\\" \\u00e9\\n"',
+    '""',
+    '12',
+    'true',
+    'null',
+    '{"a": "b"}',
+    '["x"]',
+    '"12"',
+    '"0012"',
+    '"9223372036854775807"',
+    '"9223372036854775808"',
+    '"-1"',
+    '"+1"',
+    '" 1"',
+    '"1e3"',
+    '"1_000"',
+    '"0x1F"',
+    '"12345678901234567890"',
+  ];
+  const asJson = json.map((j) => `CAST(${quoteString(j)} AS JSON)`);
+
+  it('tp_str takes a JSON string (escapes decoded) and nothing else, as `str` does', async () => {
+    const str = (v: unknown) => (typeof v === 'string' ? v : null);
+    assert.deepEqual(
+      await through('tp_str', asJson),
+      json.map((j) => str(JSON.parse(j))),
+    );
+  });
+
+  it('tp_id takes a decimal 64-bit ID sent as a JSON string, as `toId` does', async () => {
+    const id = (v: string | null) => (v === null ? null : String(BigInt(v)));
+    assert.deepEqual(
+      await through('tp_id', asJson),
+      json.map((j) => id(toId(JSON.parse(j)))),
+    );
   });
 });

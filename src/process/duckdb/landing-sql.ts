@@ -81,6 +81,9 @@ export const NFC_INERT: readonly (readonly [number, number])[] = [
 const hex = (n: number) => `\\x{${n.toString(16)}}`;
 const NOT_NFC_INERT = `[^${NFC_INERT.map(([a, b]) => (a === b ? hex(a) : `${hex(a)}-${hex(b)}`)).join('')}]`;
 
+/** C0 control characters other than tab and newline (`cleanText` removes them). */
+const C0 = String.raw`[\x00-\x08\x0B-\x1F]`;
+
 /** Characters whose JavaScript lower case DuckDB's `lower` does not give (full and contextual mappings). */
 export const LOWER_CASE_EXCEPTIONS = '[İΣ]';
 
@@ -97,15 +100,19 @@ export const LOWER_CASE_EXCEPTIONS = '[İΣ]';
  *   `urlDomain` (WHATWG parsing); other URLs are resolved in TypeScript.
  */
 export const MACROS = [
-  `CREATE OR REPLACE TEMP MACRO tp_str(j) AS CASE WHEN NOT starts_with(CAST(j AS VARCHAR), '"') THEN NULL ` +
-    String.raw`WHEN contains(CAST(j AS VARCHAR), '\') THEN j ->> '$' ELSE trim(CAST(j AS VARCHAR), '"') END`,
+  `CREATE OR REPLACE TEMP MACRO tp_str(j) AS CASE WHEN starts_with(CAST(j AS VARCHAR), '"') THEN j ->> '$' END`,
   `CREATE OR REPLACE TEMP MACRO tp_num(j) AS CASE WHEN isfinite(TRY_CAST(CAST(j AS VARCHAR) AS DOUBLE)) THEN TRY_CAST(CAST(j AS VARCHAR) AS DOUBLE) END`,
   `CREATE OR REPLACE TEMP MACRO tp_bool(j) AS CASE CAST(j AS VARCHAR) WHEN 'true' THEN true WHEN 'false' THEN false END`,
-  `CREATE OR REPLACE TEMP MACRO tp_id(j) AS CASE WHEN regexp_full_match(CAST(j AS VARCHAR), '"[0-9]{1,19}"') THEN TRY_CAST(trim(CAST(j AS VARCHAR), '"') AS BIGINT) END`,
+  `CREATE OR REPLACE TEMP MACRO tp_id(j) AS CASE WHEN regexp_full_match(CAST(j AS VARCHAR), '"[0-9]{1,19}"') ` +
+    `THEN TRY_CAST(substring(CAST(j AS VARCHAR), 2, strlen(CAST(j AS VARCHAR)) - 2) AS BIGINT) END`,
   String.raw`CREATE OR REPLACE TEMP MACRO tp_ts(s) AS CASE WHEN regexp_full_match(s, '[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,3})?Z') THEN TRY_CAST(rtrim(s, 'Z') AS TIMESTAMP) END`,
   `CREATE OR REPLACE TEMP MACRO tp_unescape(t) AS CASE WHEN contains(t, '&') THEN replace(replace(replace(t, '&lt;', '<'), '&gt;', '>'), '&amp;', '&') ELSE t END`,
   `CREATE OR REPLACE TEMP MACRO tp_nfc(t) AS CASE WHEN regexp_matches(t, '${NOT_NFC_INERT}') THEN nfc_normalize(t) ELSE t END`,
-  String.raw`CREATE OR REPLACE TEMP MACRO tp_clean(t) AS regexp_replace(tp_nfc(tp_unescape(t)), '[\x00-\x08\x0B-\x1F]', '', 'g')`,
+  // One scan finds the texts NFC or control characters could change (most have neither). NUL
+  // becomes U+0001 before NFC, as DuckDB's `nfc_normalize` ends the text at a NUL; both are
+  // control characters NFC leaves alone, and both are removed after it.
+  `CREATE OR REPLACE TEMP MACRO tp_clean(t) AS CASE WHEN regexp_matches(tp_unescape(t), '${NOT_NFC_INERT}|${C0}') ` +
+    `THEN regexp_replace(tp_nfc(replace(tp_unescape(t), chr(0), chr(1))), '${C0}', '', 'g') ELSE tp_unescape(t) END`,
   String.raw`CREATE OR REPLACE TEMP MACRO tp_norm(t) AS trim(regexp_replace(regexp_replace(regexp_replace(regexp_replace(lower(t), '^rt @[\p{L}\p{N}_]+:[${WS}]*', ''), 'https?://[^${WS}]+', ' ', 'g'), '@[\p{L}\p{N}_]+', ' ', 'g'), '[${WS}]{2,}|[${WS1}]', ' ', 'g'))`,
   String.raw`CREATE OR REPLACE TEMP MACRO tp_plain_url(u) AS regexp_full_match(u, '(?i)https?://([a-z0-9-]+\.)*[a-z][a-z0-9-]*([/?#].*)?') AND NOT regexp_matches(u, '(?i)^https?://([^/?#]*\.)?xn--')`,
   String.raw`CREATE OR REPLACE TEMP MACRO tp_domain(u) AS regexp_replace(lower(regexp_extract(u, '^(?i)https?://([^/?#]*)', 1)), '^www\.', '')`,

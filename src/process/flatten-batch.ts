@@ -49,7 +49,8 @@ function idProblem(value: unknown): string | null {
     : null;
 }
 
-const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+/** A JSON string value, or null (a value of another type is not cast). */
+export const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 const bool = (v: unknown): boolean | null => (typeof v === 'boolean' ? v : null);
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { cleanText, normalizeText } from '../clean/clean-text.js';
-import { toId } from '../flatten-batch.js';
+import { str, toId } from '../flatten-batch.js';
 import { quoteString } from './duckdb-sql.js';
 import { MACROS, NFC_INERT } from './landing-sql.js';
 
@@ -115,7 +115,6 @@ describe('MACROS', () => {
   const asJson = json.map((j) => `CAST(${quoteString(j)} AS JSON)`);
 
   it('tp_str takes a JSON string (escapes decoded) and nothing else, as `str` does', async () => {
-    const str = (v: unknown) => (typeof v === 'string' ? v : null);
     assert.deepEqual(
       await through('tp_str', asJson),
       json.map((j) => str(JSON.parse(j))),

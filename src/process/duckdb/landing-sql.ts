@@ -107,12 +107,14 @@ export const MACROS = [
     `THEN TRY_CAST(substring(CAST(j AS VARCHAR), 2, strlen(CAST(j AS VARCHAR)) - 2) AS BIGINT) END`,
   String.raw`CREATE OR REPLACE TEMP MACRO tp_ts(s) AS CASE WHEN regexp_full_match(s, '[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,3})?Z') THEN TRY_CAST(rtrim(s, 'Z') AS TIMESTAMP) END`,
   `CREATE OR REPLACE TEMP MACRO tp_unescape(t) AS CASE WHEN contains(t, '&') THEN replace(replace(replace(t, '&lt;', '<'), '&gt;', '>'), '&amp;', '&') ELSE t END`,
-  `CREATE OR REPLACE TEMP MACRO tp_nfc(t) AS CASE WHEN regexp_matches(t, '${NOT_NFC_INERT}') THEN nfc_normalize(t) ELSE t END`,
-  // One scan finds the texts NFC or control characters could change (most have neither). NUL
-  // becomes U+0001 before NFC, as DuckDB's `nfc_normalize` ends the text at a NUL; both are
-  // control characters NFC leaves alone, and both are removed after it.
+  // DuckDB's `nfc_normalize` ends the text at a NUL: text with one is normalized piece by piece
+  // (NUL never composes, so NFC of the pieces is NFC of the whole).
+  `CREATE OR REPLACE TEMP MACRO tp_nfc(t) AS CASE WHEN NOT regexp_matches(t, '${NOT_NFC_INERT}') THEN t ` +
+    `WHEN contains(t, chr(0)) THEN array_to_string(list_transform(string_split(t, chr(0)), s -> nfc_normalize(s)), chr(0)) ` +
+    'ELSE nfc_normalize(t) END',
+  // (one scan finds the texts NFC or control characters could change; most have neither)
   `CREATE OR REPLACE TEMP MACRO tp_clean(t) AS CASE WHEN regexp_matches(tp_unescape(t), '${NOT_NFC_INERT}|${C0}') ` +
-    `THEN regexp_replace(tp_nfc(replace(tp_unescape(t), chr(0), chr(1))), '${C0}', '', 'g') ELSE tp_unescape(t) END`,
+    `THEN regexp_replace(tp_nfc(tp_unescape(t)), '${C0}', '', 'g') ELSE tp_unescape(t) END`,
   String.raw`CREATE OR REPLACE TEMP MACRO tp_norm(t) AS trim(regexp_replace(regexp_replace(regexp_replace(regexp_replace(lower(t), '^rt @[\p{L}\p{N}_]+:[${WS}]*', ''), 'https?://[^${WS}]+', ' ', 'g'), '@[\p{L}\p{N}_]+', ' ', 'g'), '[${WS}]{2,}|[${WS1}]', ' ', 'g'))`,
   String.raw`CREATE OR REPLACE TEMP MACRO tp_plain_url(u) AS regexp_full_match(u, '(?i)https?://([a-z0-9-]+\.)*[a-z][a-z0-9-]*([/?#].*)?') AND NOT regexp_matches(u, '(?i)^https?://([^/?#]*\.)?xn--')`,
   String.raw`CREATE OR REPLACE TEMP MACRO tp_domain(u) AS regexp_replace(lower(regexp_extract(u, '^(?i)https?://([^/?#]*)', 1)), '^www\.', '')`,

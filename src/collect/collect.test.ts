@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
@@ -237,6 +238,40 @@ describe('collect (recent search)', () => {
       });
       assert.ok(result.posts > 0);
       assert.equal(progress.lines.filter((l) => /retry \d/.test(l)).length, 4);
+    } finally {
+      ws.remove();
+    }
+  });
+
+  it('an API it cannot reach: retried, then an error naming the address and the cause', async () => {
+    // A loopback port nothing listens on (taken, then released).
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise((resolve) => server.close(resolve));
+    const ws = tempWorkspace();
+    try {
+      const progress = recordingProgress();
+      await assert.rejects(
+        collect(ws.settings(`http://127.0.0.1:${port}`), new LocalLake(ws.lakeUri), {
+          queries: ['#python'],
+          client: fast,
+          progress,
+        }),
+        (error: Error) => {
+          assert.ok(error instanceof RetryableError);
+          assert.equal(
+            error.message,
+            `X API request to http://127.0.0.1:${port} failed 6 times (last: network error (ECONNREFUSED)); ` +
+              'check TWEETPIPE_X_API_URL and the network, or try again later.',
+          );
+          return true;
+        },
+      );
+      const retries = progress.lines.filter((l) =>
+        /^network error \(ECONNREFUSED\); retry \d\/5 in /.test(l),
+      );
+      assert.equal(retries.length, 5);
     } finally {
       ws.remove();
     }

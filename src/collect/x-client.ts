@@ -133,7 +133,11 @@ export class XClient {
         this.#lastRequest.set(endpoint, Date.now());
       } catch (error) {
         this.#lastRequest.set(endpoint, Date.now());
-        failures = await this.#backoff(failures, `network error (${describeNetworkError(error)})`);
+        const what =
+          (error as Error).name === 'TimeoutError'
+            ? `no answer within ${formatDuration(this.#opts.timeoutMs)}`
+            : `network error (${describeNetworkError(error)})`;
+        failures = await this.#backoff(failures, what, true);
         continue;
       }
       this.#remember(endpoint, response.headers);
@@ -229,10 +233,17 @@ export class XClient {
     }
   }
 
-  async #backoff(failures: number, what: string): Promise<number> {
+  async #backoff(failures: number, what: string, unreachable = false): Promise<number> {
     const attempt = failures + 1;
     if (attempt >= this.#opts.maxAttempts) {
-      throw new RetryableError(`X API request failed ${attempt} times (last: ${what}); try again later.`);
+      // The origin only: a URL's user and password, path and query stay out of the message.
+      const at = new URL(this.#opts.baseUrl).origin;
+      throw new RetryableError(
+        `X API request to ${at} failed ${attempt} times (last: ${what}); ` +
+          (unreachable
+            ? 'check TWEETPIPE_X_API_URL and the network, or try again later.'
+            : 'try again later.'),
+      );
     }
     const delay =
       Math.min(this.#opts.maxBackoffMs, this.#opts.retryBaseMs * 2 ** failures) * (0.5 + Math.random() / 2);
@@ -261,8 +272,12 @@ function problemText(problem: Record<string, unknown>): string {
   return first ?? String(problem.detail ?? problem.title ?? 'unknown error');
 }
 
-/** A network error in a few words: the system's code (ECONNRESET, UND_ERR_SOCKET…) when there is one. */
+/**
+ * A network error in a few words: the system's code (ECONNREFUSED, ENOTFOUND, UND_ERR_SOCKET…) when
+ * there is one, else what `fetch` said of the cause ("bad port" for a port it refuses), else the
+ * error's name.
+ */
 export function describeNetworkError(error: unknown): string {
-  const e = error as { name?: string; message?: string; cause?: { code?: string } };
-  return e.cause?.code ?? e.name ?? e.message ?? String(error);
+  const e = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  return e.cause?.code ?? (e.cause?.message || undefined) ?? e.name ?? e.message ?? String(error);
 }

@@ -159,10 +159,29 @@ describe('loadSettings', () => {
       ],
       [{ prices: { postRaed: 1 } }, 'prices', /unknown price/],
       [{ archive: 'yes' }, 'archive', /true or false/],
+      // Settings the environment can also give are named by the file's key when the file gave them.
+      [{ lake: 1 }, 'lake', /non-empty string/],
+      [{ lake: 'ftp://x' }, 'lake', /unsupported scheme/],
+      [{ lake: 's3://My_Bucket/x' }, 'lake', /bucket name/],
+      [{ warehouse: 'mysql://x' }, 'warehouse', /unsupported scheme/],
+      [{ warehouse: 'postgres://h' }, 'warehouse', /expected postgres:/],
+      [{ warehouse: 'redshift://h' }, 'warehouse', /no database/],
+      [{ apiUrl: 'api.x.com' }, 'apiUrl', /./],
+      [
+        { lake: 's3://bucket/p', s3ServerSideEncryption: 'DES' },
+        's3ServerSideEncryption',
+        /AES256 or aws:kms/,
+      ],
+      [{ s3KmsKeyId: 'k' }, 's3KmsKeyId', /only used with/],
+      [{ redshiftIamRole: 'my-role' }, 'redshiftIamRole', /IAM role ARN/],
     ] as const) {
       writeFileSync(file, JSON.stringify(bad));
       refuses({}, `${name} (tweetpipe.config.json)`, why);
     }
+    // The environment wins over the file, and an error then names the variable.
+    writeFileSync(file, JSON.stringify({ lake: 'ftp://x' }));
+    assert.ok(load({ TWEETPIPE_LAKE: 'file:///tmp/lake' }).lake.startsWith('file:///tmp/lake'));
+    refuses({ TWEETPIPE_LAKE: 's3://My_Bucket/x' }, 'TWEETPIPE_LAKE', /bucket name/);
     rmSync(file);
   });
 });

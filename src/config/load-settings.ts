@@ -66,13 +66,17 @@ export function loadSettings(options: LoadSettingsOptions = {}): Settings {
   }
   const bearerToken = tokenValue === '' ? undefined : new Secret(tokenValue);
 
-  const apiUrlRaw = pick(env.TWEETPIPE_X_API_URL, file.apiUrl, 'TWEETPIPE_X_API_URL') ?? DEFAULT_API_URL;
-  const apiUrl = validateHttpUrl(apiUrlRaw, 'TWEETPIPE_X_API_URL');
-  const lake = resolveLakeUri(pick(env.TWEETPIPE_LAKE, file.lake, 'TWEETPIPE_LAKE') ?? DEFAULT_LAKE, cwd);
+  const apiUrlName = settingName(env.TWEETPIPE_X_API_URL, 'TWEETPIPE_X_API_URL', 'apiUrl');
+  const apiUrlRaw = pick(env.TWEETPIPE_X_API_URL, file.apiUrl, apiUrlName) ?? DEFAULT_API_URL;
+  const apiUrl = validateHttpUrl(apiUrlRaw, apiUrlName);
+  const lakeName = settingName(env.TWEETPIPE_LAKE, 'TWEETPIPE_LAKE', 'lake');
+  const lake = resolveLakeUri(pick(env.TWEETPIPE_LAKE, file.lake, lakeName) ?? DEFAULT_LAKE, cwd, lakeName);
   const lakeOptions = readLakeOptions(env, file, lake);
+  const warehouseName = settingName(env.TWEETPIPE_WAREHOUSE, 'TWEETPIPE_WAREHOUSE', 'warehouse');
   const warehouse = resolveWarehouseUri(
-    pick(env.TWEETPIPE_WAREHOUSE, file.warehouse, 'TWEETPIPE_WAREHOUSE') ?? DEFAULT_WAREHOUSE,
+    pick(env.TWEETPIPE_WAREHOUSE, file.warehouse, warehouseName) ?? DEFAULT_WAREHOUSE,
     cwd,
+    warehouseName,
   );
   const warehouseOptions = readWarehouseOptions(env, file, warehouse, lake);
 
@@ -161,6 +165,15 @@ function readConfigFile(explicit: string | undefined, cwd: string): FileConfig {
   return parsed as FileConfig;
 }
 
+/**
+ * The name an error gives a setting: the environment variable when it is set (it wins over the
+ * file), else the config file's key, so the message points at what to fix.
+ */
+function settingName(envValue: string | undefined, envName: string, fileKey: string): string {
+  return envValue !== undefined && envValue.trim() !== '' ? envName : `${fileKey} (tweetpipe.config.json)`;
+}
+
+/** The environment's value, else the file's (`name`: what an error calls it, from `settingName`). */
 function pick(envValue: string | undefined, fileValue: unknown, name: string): string | undefined {
   if (envValue !== undefined && envValue.trim() !== '') return envValue.trim();
   if (fileValue === undefined) return undefined;
@@ -185,36 +198,35 @@ function validateHttpUrl(raw: string, name: string): string {
 }
 
 /** Turns `file://./x` and plain paths into an absolute `file://` URI; checks `s3://BUCKET/PREFIX`. */
-function resolveLakeUri(raw: string, cwd: string): string {
+function resolveLakeUri(raw: string, cwd: string, name: string): string {
   if (raw.startsWith('s3://')) {
     const match = /^s3:\/\/([^/]*)(\/.*)?$/.exec(raw);
     const bucket = match?.[1] ?? '';
     // S3's bucket naming rules (3–63 lower-case letters, digits, dots and hyphens).
     if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
-      throw new ConfigError(
-        'TWEETPIPE_LAKE',
-        `"${bucket}" is not a valid S3 bucket name (expected s3://BUCKET/PREFIX)`,
-      );
+      throw new ConfigError(name, `"${bucket}" is not a valid S3 bucket name (expected s3://BUCKET/PREFIX)`);
     }
     const prefix = (match?.[2] ?? '').replace(/^\/+|\/+$/g, '');
     if (prefix.split('/').some((p) => p === '..' || p === '.') || prefix.includes('//')) {
-      throw new ConfigError('TWEETPIPE_LAKE', `prefix "${prefix}" has empty, "." or ".." segments`);
+      throw new ConfigError(name, `prefix "${prefix}" has empty, "." or ".." segments`);
     }
     return prefix === '' ? `s3://${bucket}` : `s3://${bucket}/${prefix}`;
   }
-  const local = stripScheme(raw, 'file://', 'TWEETPIPE_LAKE', 'file://PATH or s3://BUCKET/PREFIX');
+  const local = stripScheme(raw, 'file://', name, 'file://PATH or s3://BUCKET/PREFIX');
   return pathToFileURL(path.resolve(cwd, local)).href;
 }
 
 /** S3 settings: environment first, then the config file. Credentials are never read from here. */
 function readLakeOptions(env: NodeJS.ProcessEnv, file: FileConfig, lake: string): LakeOptions {
-  const sse = pick(env.TWEETPIPE_S3_SSE, file.s3ServerSideEncryption, 'TWEETPIPE_S3_SSE');
+  const sseName = settingName(env.TWEETPIPE_S3_SSE, 'TWEETPIPE_S3_SSE', 's3ServerSideEncryption');
+  const sse = pick(env.TWEETPIPE_S3_SSE, file.s3ServerSideEncryption, sseName);
   if (sse !== undefined && sse !== 'AES256' && sse !== 'aws:kms') {
-    throw new ConfigError('TWEETPIPE_S3_SSE', `must be AES256 or aws:kms, got "${sse}"`);
+    throw new ConfigError(sseName, `must be AES256 or aws:kms, got "${sse}"`);
   }
-  const kmsKeyId = pick(env.TWEETPIPE_S3_KMS_KEY_ID, file.s3KmsKeyId, 'TWEETPIPE_S3_KMS_KEY_ID');
+  const kmsName = settingName(env.TWEETPIPE_S3_KMS_KEY_ID, 'TWEETPIPE_S3_KMS_KEY_ID', 's3KmsKeyId');
+  const kmsKeyId = pick(env.TWEETPIPE_S3_KMS_KEY_ID, file.s3KmsKeyId, kmsName);
   if (kmsKeyId !== undefined && sse !== 'aws:kms') {
-    throw new ConfigError('TWEETPIPE_S3_KMS_KEY_ID', 'is only used with TWEETPIPE_S3_SSE=aws:kms');
+    throw new ConfigError(kmsName, 'is only used with server-side encryption aws:kms (TWEETPIPE_S3_SSE)');
   }
   let pathStyle: boolean | undefined;
   const rawStyle = env.TWEETPIPE_S3_PATH_STYLE?.trim();
@@ -255,10 +267,15 @@ function readWarehouseOptions(
   warehouse: string,
   lake: string,
 ): WarehouseOptions {
-  const iamRole = pick(env.TWEETPIPE_REDSHIFT_IAM_ROLE, file.redshiftIamRole, 'TWEETPIPE_REDSHIFT_IAM_ROLE');
+  const roleName = settingName(
+    env.TWEETPIPE_REDSHIFT_IAM_ROLE,
+    'TWEETPIPE_REDSHIFT_IAM_ROLE',
+    'redshiftIamRole',
+  );
+  const iamRole = pick(env.TWEETPIPE_REDSHIFT_IAM_ROLE, file.redshiftIamRole, roleName);
   if (iamRole !== undefined && iamRole !== 'default' && !IAM_ROLE_ARN.test(iamRole)) {
     throw new ConfigError(
-      'TWEETPIPE_REDSHIFT_IAM_ROLE',
+      roleName,
       `expected an IAM role ARN (arn:aws:iam::123456789012:role/NAME) or "default", got "${iamRole}"`,
     );
   }
@@ -290,9 +307,9 @@ function readWarehouseOptions(
   };
 }
 
-function resolveWarehouseUri(raw: string, cwd: string): string {
+function resolveWarehouseUri(raw: string, cwd: string, name: string): string {
   if (/^(redshift|redshift-data):\/\//.test(raw)) {
-    parseRedshiftUri(raw); // names what is wrong with it
+    parseRedshiftUri(raw, name); // names what is wrong with it
     return raw;
   }
   if (/^postgres(ql)?:\/\//.test(raw)) {
@@ -300,17 +317,14 @@ function resolveWarehouseUri(raw: string, cwd: string): string {
       const url = new URL(raw.replace(/^postgresql:/, 'postgres:'));
       if (url.pathname.length <= 1) throw new Error('no database');
     } catch {
-      throw new ConfigError(
-        'TWEETPIPE_WAREHOUSE',
-        'expected postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=…]',
-      );
+      throw new ConfigError(name, 'expected postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=…]');
     }
     return raw;
   }
   const local = stripScheme(
     raw,
     'duckdb://',
-    'TWEETPIPE_WAREHOUSE',
+    name,
     'duckdb://PATH, postgres://…, redshift://… or redshift-data://…',
   );
   return `duckdb://${path.resolve(cwd, local)}`;

@@ -27,29 +27,30 @@ const SETTING = 'TWEETPIPE_WAREHOUSE';
 /**
  * Parses `redshift://USER@HOST:5439/DB[?sslmode=verify-full|require]` (the PostgreSQL wire
  * protocol, always over TLS) and `redshift-data://[DBUSER@]NAME/DB[?type=workgroup|cluster]`
- * (the Redshift Data API; NAME is a Serverless workgroup unless `type=cluster`).
+ * (the Redshift Data API; NAME is a Serverless workgroup unless `type=cluster`). `setting`: what
+ * an error calls the URI.
  */
-export function parseRedshiftUri(uri: string): RedshiftTarget {
+export function parseRedshiftUri(uri: string, setting = SETTING): RedshiftTarget {
   let url: URL;
   try {
     url = new URL(uri);
   } catch {
-    throw new ConfigError(SETTING, 'is not a valid redshift:// or redshift-data:// URI');
+    throw new ConfigError(setting, 'is not a valid redshift:// or redshift-data:// URI');
   }
   const database = decodeURIComponent(url.pathname.slice(1));
   if (!database || database.includes('/')) {
-    throw new ConfigError(SETTING, `names no database (expected ${url.protocol}//…/DATABASE)`);
+    throw new ConfigError(setting, `names no database (expected ${url.protocol}//…/DATABASE)`);
   }
   if (!url.hostname)
-    throw new ConfigError(SETTING, `names no host (expected ${url.protocol}//HOST/DATABASE)`);
+    throw new ConfigError(setting, `names no host (expected ${url.protocol}//HOST/DATABASE)`);
   if (url.protocol === 'redshift:') {
     for (const key of url.searchParams.keys()) {
-      if (key !== 'sslmode') throw new ConfigError(SETTING, `unknown parameter "${key}" (known: sslmode)`);
+      if (key !== 'sslmode') throw new ConfigError(setting, `unknown parameter "${key}" (known: sslmode)`);
     }
     const sslmode = url.searchParams.get('sslmode') ?? 'verify-full';
     if (sslmode !== 'verify-full' && sslmode !== 'require') {
       throw new ConfigError(
-        SETTING,
+        setting,
         `sslmode must be verify-full or require for Redshift (TLS is always on), got "${sslmode}"`,
       );
     }
@@ -66,16 +67,16 @@ export function parseRedshiftUri(uri: string): RedshiftTarget {
   if (url.protocol === 'redshift-data:') {
     if (url.password) {
       throw new ConfigError(
-        SETTING,
+        setting,
         'redshift-data:// URIs take no password: use TWEETPIPE_REDSHIFT_SECRET_ARN or IAM credentials',
       );
     }
     for (const key of url.searchParams.keys()) {
-      if (key !== 'type') throw new ConfigError(SETTING, `unknown parameter "${key}" (known: type)`);
+      if (key !== 'type') throw new ConfigError(setting, `unknown parameter "${key}" (known: type)`);
     }
     const type = url.searchParams.get('type') ?? 'workgroup';
     if (type !== 'workgroup' && type !== 'cluster') {
-      throw new ConfigError(SETTING, `type must be workgroup or cluster, got "${type}"`);
+      throw new ConfigError(setting, `type must be workgroup or cluster, got "${type}"`);
     }
     const name = decodeURIComponent(url.hostname);
     return {
@@ -85,5 +86,5 @@ export function parseRedshiftUri(uri: string): RedshiftTarget {
       dbUser: decodeURIComponent(url.username) || undefined,
     };
   }
-  throw new ConfigError(SETTING, `"${url.protocol}//" is not a Redshift URI`);
+  throw new ConfigError(setting, `"${url.protocol}//" is not a Redshift URI`);
 }

@@ -208,6 +208,23 @@ describe('pipeline end to end: emulator → local lake → DuckDB warehouse', ()
     }
   });
 
+  it('says why a stage had nothing to do: an empty zone, or every batch already done', async () => {
+    const empty = tempWorkspace();
+    try {
+      const loaded = await finish(cli(empty, em.url, ['load']));
+      assert.equal(loaded.code, 0, loaded.err);
+      assert.match(
+        loaded.out,
+        /nothing to load: the processed zone holds no batches yet \(`tweetpipe process`/,
+      );
+    } finally {
+      empty.remove();
+    }
+    const again = await finish(cli(baseline, em.url, ['load']));
+    assert.equal(again.code, 0, again.err);
+    assert.match(again.out, /nothing new to load \(\d+ batches already loaded\)/);
+  });
+
   it('fails fast on bad configuration, naming the setting', async () => {
     const ws = tempWorkspace();
     try {

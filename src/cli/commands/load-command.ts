@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { type LoadSummary, load } from '../../load/index.js';
-import { counts, label, n } from '../format.js';
+import { counts, label, n, plural } from '../format.js';
 import { printJson, recordRun, type StageContext, stageContext } from '../stage-context.js';
 
 /** Loads every processed batch not yet in the warehouse and prints rows per table. */
@@ -11,7 +11,11 @@ export async function runLoad(ctx: StageContext): Promise<LoadSummary> {
   if (printJson(ctx, 'load', summary)) return summary;
   ctx.progress.clear();
   if (summary.batches === 0) {
-    console.log(`${label('load')} nothing new to load (${n(summary.skipped)} batches already loaded)`);
+    console.log(
+      summary.skipped === 0
+        ? `${label('load')} nothing to load: the processed zone holds no batches yet (\`tweetpipe process\` makes them)`
+        : `${label('load')} nothing new to load (${plural(summary.skipped, 'batch', 'batches')} already loaded)`,
+    );
     return summary;
   }
   console.log(

@@ -108,6 +108,23 @@ describe('loadSettings', () => {
     refuses({ TWEETPIPE_WAREHOUSE: 'redshift://h' }, 'TWEETPIPE_WAREHOUSE', /no database/);
   });
 
+  it('names a config file given by path after that file, and a missing one after where it was given', () => {
+    const file = path.join(cwd, 'prod.json');
+    writeFileSync(file, JSON.stringify({ lake: 'ftp://x' }));
+    const named = (configFile: string | undefined, env: NodeJS.ProcessEnv, setting: string, why: RegExp) =>
+      assert.throws(
+        () => loadSettings({ env, cwd, configFile }),
+        (e: unknown) => e instanceof ConfigError && e.setting === setting && why.test(e.message),
+      );
+    named('prod.json', {}, 'lake (prod.json)', /unsupported scheme/);
+    named(undefined, { TWEETPIPE_CONFIG: 'prod.json' }, 'lake (prod.json)', /unsupported scheme/);
+    named('missing.json', {}, '--config', /does not exist/);
+    named(undefined, { TWEETPIPE_CONFIG: 'missing.json' }, 'TWEETPIPE_CONFIG', /does not exist/);
+    writeFileSync(file, JSON.stringify({ apiToken: 'x' }));
+    named('prod.json', {}, 'apiToken', /secrets do not belong in prod\.json/);
+    rmSync(file);
+  });
+
   it('refuses secrets and unknown keys in the config file', () => {
     const file = path.join(cwd, 'tweetpipe.config.json');
     writeFileSync(file, JSON.stringify({ awsSecretAccessKey: 'x' }));

@@ -57,7 +57,11 @@ export interface LoadSettingsOptions {
 export function loadSettings(options: LoadSettingsOptions = {}): Settings {
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
-  const file = readConfigFile(options.configFile ?? env.TWEETPIPE_CONFIG, cwd);
+  const { config: file, at } = readConfigFile(
+    options.configFile ?? env.TWEETPIPE_CONFIG,
+    options.configFile !== undefined ? '--config' : 'TWEETPIPE_CONFIG',
+    cwd,
+  );
 
   const tokenValue = (env.X_BEARER_TOKEN ?? env.TWITTER_BEARER_TOKEN ?? '').trim();
   const tokenName = env.X_BEARER_TOKEN !== undefined ? 'X_BEARER_TOKEN' : 'TWITTER_BEARER_TOKEN';
@@ -66,49 +70,38 @@ export function loadSettings(options: LoadSettingsOptions = {}): Settings {
   }
   const bearerToken = tokenValue === '' ? undefined : new Secret(tokenValue);
 
-  const apiUrlName = settingName(env.TWEETPIPE_X_API_URL, 'TWEETPIPE_X_API_URL', 'apiUrl');
+  const apiUrlName = settingName(env.TWEETPIPE_X_API_URL, 'TWEETPIPE_X_API_URL', at('apiUrl'));
   const apiUrlRaw = pick(env.TWEETPIPE_X_API_URL, file.apiUrl, apiUrlName) ?? DEFAULT_API_URL;
   const apiUrl = validateHttpUrl(apiUrlRaw, apiUrlName);
-  const lakeName = settingName(env.TWEETPIPE_LAKE, 'TWEETPIPE_LAKE', 'lake');
+  const lakeName = settingName(env.TWEETPIPE_LAKE, 'TWEETPIPE_LAKE', at('lake'));
   const lake = resolveLakeUri(pick(env.TWEETPIPE_LAKE, file.lake, lakeName) ?? DEFAULT_LAKE, cwd, lakeName);
-  const lakeOptions = readLakeOptions(env, file, lake);
-  const warehouseName = settingName(env.TWEETPIPE_WAREHOUSE, 'TWEETPIPE_WAREHOUSE', 'warehouse');
+  const lakeOptions = readLakeOptions(env, file, lake, at);
+  const warehouseName = settingName(env.TWEETPIPE_WAREHOUSE, 'TWEETPIPE_WAREHOUSE', at('warehouse'));
   const warehouse = resolveWarehouseUri(
     pick(env.TWEETPIPE_WAREHOUSE, file.warehouse, warehouseName) ?? DEFAULT_WAREHOUSE,
     cwd,
     warehouseName,
   );
-  const warehouseOptions = readWarehouseOptions(env, file, warehouse, lake);
+  const warehouseOptions = readWarehouseOptions(env, file, warehouse, lake, at);
 
   const useBundledEmulator = bearerToken === undefined && apiUrl === DEFAULT_API_URL;
-  let queries = readQueries(file.queries);
+  let queries = readQueries(file.queries, at('queries'));
   if (queries.length === 0 && useBundledEmulator) queries = DEMO_QUERIES;
 
-  const maxPosts = readPositiveInt(file.maxPosts, 'maxPosts (tweetpipe.config.json)') ?? DEFAULT_MAX_POSTS;
-  const batchPosts =
-    readPositiveInt(file.batchPosts, 'batchPosts (tweetpipe.config.json)') ?? DEFAULT_BATCH_POSTS;
-  const emulatorSeed = readPositiveInt(file.emulatorSeed, 'emulatorSeed (tweetpipe.config.json)') ?? 42;
+  const maxPosts = readPositiveInt(file.maxPosts, at('maxPosts')) ?? DEFAULT_MAX_POSTS;
+  const batchPosts = readPositiveInt(file.batchPosts, at('batchPosts')) ?? DEFAULT_BATCH_POSTS;
+  const emulatorSeed = readPositiveInt(file.emulatorSeed, at('emulatorSeed')) ?? 42;
   if (file.archive !== undefined && typeof file.archive !== 'boolean')
-    throw new ConfigError('archive (tweetpipe.config.json)', 'must be true or false');
+    throw new ConfigError(at('archive'), 'must be true or false');
   const startTime =
-    file.startTime === undefined
-      ? undefined
-      : parseIsoTime(String(file.startTime), 'startTime (tweetpipe.config.json)');
-  const endTime =
-    file.endTime === undefined
-      ? undefined
-      : parseIsoTime(String(file.endTime), 'endTime (tweetpipe.config.json)');
-  const users = readStrings(file.users, 'users (tweetpipe.config.json)');
-  for (const u of users) checkUser(u, 'users (tweetpipe.config.json)');
-  const lookupFiles = readStrings(file.lookupFiles, 'lookupFiles (tweetpipe.config.json)').map((f) =>
-    path.resolve(cwd, f),
-  );
-  const streamRules = readStreamRules(file.streamRules);
-  const maxCostUsd =
-    file.maxCostUsd === undefined
-      ? undefined
-      : readUsd(file.maxCostUsd, 'maxCostUsd (tweetpipe.config.json)');
-  const prices = readPrices(file.prices);
+    file.startTime === undefined ? undefined : parseIsoTime(String(file.startTime), at('startTime'));
+  const endTime = file.endTime === undefined ? undefined : parseIsoTime(String(file.endTime), at('endTime'));
+  const users = readStrings(file.users, at('users'));
+  for (const u of users) checkUser(u, at('users'));
+  const lookupFiles = readStrings(file.lookupFiles, at('lookupFiles')).map((f) => path.resolve(cwd, f));
+  const streamRules = readStreamRules(file.streamRules, at('streamRules'));
+  const maxCostUsd = file.maxCostUsd === undefined ? undefined : readUsd(file.maxCostUsd, at('maxCostUsd'));
+  const prices = readPrices(file.prices, at('prices'));
 
   return {
     bearerToken,
@@ -133,11 +126,20 @@ export function loadSettings(options: LoadSettingsOptions = {}): Settings {
   };
 }
 
-function readConfigFile(explicit: string | undefined, cwd: string): FileConfig {
+/** How an error names a key of the config file: `lake (tweetpipe.config.json)`. */
+type InFile = (key: string) => string;
+
+/** The config file's settings, and how errors name its keys (after the file's own name). */
+function readConfigFile(
+  explicit: string | undefined,
+  explicitName: string,
+  cwd: string,
+): { config: FileConfig; at: InFile } {
   const file = explicit ? path.resolve(cwd, explicit) : path.join(cwd, 'tweetpipe.config.json');
+  const at: InFile = (key) => `${key} (${path.basename(file)})`;
   if (!existsSync(file)) {
-    if (explicit) throw new ConfigError('TWEETPIPE_CONFIG', `config file ${file} does not exist`);
-    return {};
+    if (explicit) throw new ConfigError(explicitName, `config file ${file} does not exist`);
+    return { config: {}, at };
   }
   let parsed: unknown;
   try {
@@ -152,7 +154,7 @@ function readConfigFile(explicit: string | undefined, cwd: string): FileConfig {
     if (/token|secret|password/i.test(key)) {
       throw new ConfigError(
         key,
-        'secrets do not belong in tweetpipe.config.json; set X_BEARER_TOKEN instead',
+        `secrets do not belong in ${path.basename(file)}; set X_BEARER_TOKEN instead`,
       );
     }
     if (!(FILE_KEYS as readonly string[]).includes(key)) {
@@ -162,15 +164,15 @@ function readConfigFile(explicit: string | undefined, cwd: string): FileConfig {
       );
     }
   }
-  return parsed as FileConfig;
+  return { config: parsed as FileConfig, at };
 }
 
 /**
  * The name an error gives a setting: the environment variable when it is set (it wins over the
  * file), else the config file's key, so the message points at what to fix.
  */
-function settingName(envValue: string | undefined, envName: string, fileKey: string): string {
-  return envValue !== undefined && envValue.trim() !== '' ? envName : `${fileKey} (tweetpipe.config.json)`;
+function settingName(envValue: string | undefined, envName: string, inFile: string): string {
+  return envValue !== undefined && envValue.trim() !== '' ? envName : inFile;
 }
 
 /** The environment's value, else the file's (`name`: what an error calls it, from `settingName`). */
@@ -217,13 +219,13 @@ function resolveLakeUri(raw: string, cwd: string, name: string): string {
 }
 
 /** S3 settings: environment first, then the config file. Credentials are never read from here. */
-function readLakeOptions(env: NodeJS.ProcessEnv, file: FileConfig, lake: string): LakeOptions {
-  const sseName = settingName(env.TWEETPIPE_S3_SSE, 'TWEETPIPE_S3_SSE', 's3ServerSideEncryption');
+function readLakeOptions(env: NodeJS.ProcessEnv, file: FileConfig, lake: string, at: InFile): LakeOptions {
+  const sseName = settingName(env.TWEETPIPE_S3_SSE, 'TWEETPIPE_S3_SSE', at('s3ServerSideEncryption'));
   const sse = pick(env.TWEETPIPE_S3_SSE, file.s3ServerSideEncryption, sseName);
   if (sse !== undefined && sse !== 'AES256' && sse !== 'aws:kms') {
     throw new ConfigError(sseName, `must be AES256 or aws:kms, got "${sse}"`);
   }
-  const kmsName = settingName(env.TWEETPIPE_S3_KMS_KEY_ID, 'TWEETPIPE_S3_KMS_KEY_ID', 's3KmsKeyId');
+  const kmsName = settingName(env.TWEETPIPE_S3_KMS_KEY_ID, 'TWEETPIPE_S3_KMS_KEY_ID', at('s3KmsKeyId'));
   const kmsKeyId = pick(env.TWEETPIPE_S3_KMS_KEY_ID, file.s3KmsKeyId, kmsName);
   if (kmsKeyId !== undefined && sse !== 'aws:kms') {
     throw new ConfigError(kmsName, 'is only used with server-side encryption aws:kms (TWEETPIPE_S3_SSE)');
@@ -237,7 +239,7 @@ function readLakeOptions(env: NodeJS.ProcessEnv, file: FileConfig, lake: string)
     pathStyle = ['true', '1'].includes(rawStyle.toLowerCase());
   } else if (file.s3PathStyle !== undefined) {
     if (typeof file.s3PathStyle !== 'boolean') {
-      throw new ConfigError('s3PathStyle (tweetpipe.config.json)', 'must be true or false');
+      throw new ConfigError(at('s3PathStyle'), 'must be true or false');
     }
     pathStyle = file.s3PathStyle;
   } else {
@@ -266,11 +268,12 @@ function readWarehouseOptions(
   file: FileConfig,
   warehouse: string,
   lake: string,
+  at: InFile,
 ): WarehouseOptions {
   const roleName = settingName(
     env.TWEETPIPE_REDSHIFT_IAM_ROLE,
     'TWEETPIPE_REDSHIFT_IAM_ROLE',
-    'redshiftIamRole',
+    at('redshiftIamRole'),
   );
   const iamRole = pick(env.TWEETPIPE_REDSHIFT_IAM_ROLE, file.redshiftIamRole, roleName);
   if (iamRole !== undefined && iamRole !== 'default' && !IAM_ROLE_ARN.test(iamRole)) {
@@ -342,10 +345,10 @@ function stripScheme(raw: string, scheme: string, name: string, expected: string
   return raw;
 }
 
-function readQueries(value: unknown): string[] {
+function readQueries(value: unknown, name: string): string[] {
   if (value === undefined) return [];
   if (!Array.isArray(value) || value.some((q) => typeof q !== 'string' || q.trim() === '')) {
-    throw new ConfigError('queries (tweetpipe.config.json)', 'must be an array of non-empty strings');
+    throw new ConfigError(name, 'must be an array of non-empty strings');
   }
   return value.map((q: string) => q.trim());
 }
@@ -372,8 +375,7 @@ function readStrings(value: unknown, name: string): string[] {
   return value.map((q: string) => q.trim());
 }
 
-function readStreamRules(value: unknown): { value: string; tag: string }[] {
-  const name = 'streamRules (tweetpipe.config.json)';
+function readStreamRules(value: unknown, name: string): { value: string; tag: string }[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) throw new ConfigError(name, 'must be an array of {"value": …, "tag": …}');
   const tags = new Set<string>();
@@ -399,8 +401,7 @@ function readUsd(value: unknown, name: string): number {
   return value;
 }
 
-function readPrices(value: unknown): { postRead: number; userRead: number } {
-  const name = 'prices (tweetpipe.config.json)';
+function readPrices(value: unknown, name: string): { postRead: number; userRead: number } {
   const defaults = { postRead: 0.005, userRead: 0.01 };
   if (value === undefined) return defaults;
   if (typeof value !== 'object' || value === null || Array.isArray(value))

@@ -35,8 +35,12 @@ file twice does nothing. Then run \`tweetpipe process\` and \`tweetpipe load\`.`
       for (const r of results) {
         const what = r.skipped
           ? 'already imported (same content), nothing to do'
-          : `${r.format}: ${plural(r.posts, 'post')} in ${plural(r.pages, 'page')}${r.batches.length ? ` → ${batchesText(r.batches)}` : ''}` +
-            (r.quarantined ? `; ${plural(r.quarantined, 'bad line')} quarantined with the reason` : '');
+          : r.format === 'empty'
+            ? r.quarantined
+              ? `no posts in a known format; ${plural(r.quarantined, 'bad line')} quarantined with the reason`
+              : 'empty, nothing to import'
+            : `${r.format}: ${plural(r.posts, 'post')} in ${plural(r.pages, 'page')}${r.batches.length ? ` → ${batchesText(r.batches)}` : ''}` +
+              (r.quarantined ? `; ${plural(r.quarantined, 'bad line')} quarantined with the reason` : '');
         console.log(`${label('')}   ${r.file}: ${what}`);
       }
     });

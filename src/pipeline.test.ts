@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { collect } from './collect/index.js';
@@ -223,6 +224,22 @@ describe('pipeline end to end: emulator → local lake → DuckDB warehouse', ()
     const again = await finish(cli(baseline, em.url, ['load']));
     assert.equal(again.code, 0, again.err);
     assert.match(again.out, /nothing new to load \(\d+ batches already loaded\)/);
+  });
+
+  it('status counts the records import quarantined as well as those process did', async () => {
+    const ws = tempWorkspace();
+    try {
+      const file = path.join(ws.dir, 'bad.jsonl');
+      writeFileSync(file, 'not json\n{"also": "not a post"\n');
+      const imported = await finish(cli(ws, em.url, ['import', file]));
+      assert.equal(imported.code, 0, imported.err);
+      assert.match(imported.out, /no posts in a known format; 2 bad lines quarantined/);
+      const status = await finish(cli(ws, em.url, ['status']));
+      assert.equal(status.code, 0, status.err);
+      assert.match(status.out, /quarantine {2}\S+ \S+, 2 records in 1 file\n/);
+    } finally {
+      ws.remove();
+    }
   });
 
   it('fails fast on bad configuration, naming the setting', async () => {

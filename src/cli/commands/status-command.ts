@@ -22,8 +22,14 @@ export async function printStatus(ctx: StageContext): Promise<void> {
   const rows: Record<string, number> = {};
   for (const { manifest } of processed)
     for (const [t, v] of Object.entries(manifest.rows)) rows[t] = (rows[t] ?? 0) + v;
-  const quarantined = processed.reduce((s, p) => s + p.manifest.quarantined, 0);
   const quarantineObjects = await lake.list(`${QUARANTINE}/`);
+  // Process counts its records in each processed manifest; import writes its records file alone.
+  let quarantined = processed.reduce((s, p) => s + p.manifest.quarantined, 0);
+  for (const { key } of quarantineObjects.filter((o) => o.key.startsWith(`${QUARANTINE}/import/`))) {
+    if (!key.endsWith('/records.jsonl')) continue;
+    const text = (await lake.get(key))?.toString('utf8') ?? '';
+    quarantined += text.split('\n').filter((line) => line !== '').length;
+  }
 
   const size = async (zone: string) => bytes((await lake.list(`${zone}/`)).reduce((s, o) => s + o.size, 0));
 
@@ -36,7 +42,7 @@ export async function printStatus(ctx: StageContext): Promise<void> {
     `  processed   ${await size(PROCESSED)}, ${n(processed.length)} batches${processed.length ? `: ${counts(rows)}` : ''}`,
   );
   console.log(
-    `  quarantine  ${bytes(quarantineObjects.reduce((s, o) => s + o.size, 0))}, ${n(quarantined)} records in ${n(quarantineObjects.length)} files`,
+    `  quarantine  ${bytes(quarantineObjects.reduce((s, o) => s + o.size, 0))}, ${plural(quarantined, 'record')} in ${plural(quarantineObjects.length, 'file')}`,
   );
 
   console.log('Checkpoints');

@@ -226,7 +226,7 @@ describe('pipeline end to end: emulator → local lake → DuckDB warehouse', ()
     assert.match(again.out, /nothing new to load \(\d+ batches already loaded\)/);
   });
 
-  it('status counts the records import quarantined as well as those process did', async () => {
+  it('status counts the records import quarantined, and gives its report as one JSON line with --json', async () => {
     const ws = tempWorkspace();
     try {
       const file = path.join(ws.dir, 'bad.jsonl');
@@ -237,9 +237,32 @@ describe('pipeline end to end: emulator → local lake → DuckDB warehouse', ()
       const status = await finish(cli(ws, em.url, ['status']));
       assert.equal(status.code, 0, status.err);
       assert.match(status.out, /quarantine {2}\S+ \S+, 2 records in 1 file\n/);
+      // The same report as one JSON line, for scripts.
+      const json = await finish(cli(ws, em.url, ['--json', 'status']));
+      assert.equal(json.code, 0, json.err);
+      const report = JSON.parse(json.out);
+      assert.equal(report.stage, 'status');
+      assert.deepEqual(report.lake.quarantine.records, 2);
+      assert.deepEqual(report.lake.landing, { bytes: 0, batches: 0, posts: 0, not_processed: 0 });
+      assert.deepEqual(
+        report.checkpoints.map((c: { label: string; endpoint: string; complete: boolean }) => [
+          c.label,
+          c.endpoint,
+          c.complete,
+        ]),
+        [['bad.jsonl', 'import', true]],
+      );
+      assert.deepEqual(report.warehouse.batches_loaded, null, 'no warehouse file yet');
+      assert.equal(report.last_runs.load, null);
     } finally {
       ws.remove();
     }
+    // A loaded workspace: the warehouse's rows as the warehouse itself counts them.
+    const loaded = JSON.parse((await finish(cli(baseline, em.url, ['--json', 'status']))).out);
+    const [facts] = await query(baseline, 'SELECT count(*) AS n FROM fact_tweets');
+    assert.equal(loaded.warehouse.rows.fact_tweets, Number(facts!.n));
+    assert.ok(loaded.warehouse.batches_loaded > 0);
+    assert.equal(loaded.lake.landing.not_processed, 0);
   });
 
   it('fails fast on bad configuration, naming the setting', async () => {

@@ -23,7 +23,7 @@ const program = new Command('tweetpipe')
   .description('Collect posts from X API v2 into a lake, process them to Parquet, load a star schema.')
   .option('-c, --config <file>', 'config file (default: ./tweetpipe.config.json when present)')
   .option('-v, --verbose', 'show stack traces on errors')
-  .option('--json', 'print each stage summary as one JSON line (for schedulers and scripts)')
+  .option('--json', 'print each stage summary, or the status, as one JSON line (for schedulers and scripts)')
   .addHelpText(
     'after',
     `

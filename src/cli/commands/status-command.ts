@@ -10,15 +10,43 @@ import { listProcessedManifests, openWarehouse } from '../../load/index.js';
 import { STAR_TABLES } from '../../load/star-schema.js';
 import { listLandingBatches } from '../../process/index.js';
 import { bytes, counts, n, plural } from '../format.js';
-import { type StageContext, stageContext } from '../stage-context.js';
+import { printJson, type StageContext, stageContext } from '../stage-context.js';
 
-/** Prints what each zone holds, the checkpoints, the warehouse, the last runs and what is running now. */
-export async function printStatus(ctx: StageContext): Promise<void> {
+/** What `tweetpipe status` reports (printed as text, or as one JSON line with `--json`). */
+export interface StatusReport {
+  lake: {
+    uri: string;
+    landing: { bytes: number; batches: number; posts: number; not_processed: number };
+    processed: { bytes: number; batches: number; rows: Record<string, number> };
+    quarantine: { bytes: number; records: number; files: number };
+  };
+  checkpoints: {
+    /** What the collection asks for (query text and window, user ID, ID list)… */
+    query: string;
+    /** …and how people see it (`@user`, `ids.txt`), when that differs. */
+    label: string | null;
+    endpoint: string;
+    since_id: string | null;
+    last_batch: { batch_id: string; posts: number } | null;
+    spent_usd: number | null;
+    complete: boolean;
+    /** Pages of an interrupted pagination the next run resumes from. */
+    open_pages: number | null;
+    /** A budget limit cut its pagination; the next run goes on. */
+    resumes: boolean;
+  }[];
+  /** `batches_loaded` and `rows` are null while a DuckDB warehouse file does not exist yet. */
+  warehouse: { uri: string; batches_loaded: number | null; rows: Record<string, number> | null };
+  last_runs: Record<'collect' | 'process' | 'load', { finished_at: string; runs: number } | null>;
+  running: { what: string; pid: number; host: string; since: string }[];
+}
+
+/** Gathers what each zone holds, the checkpoints, the warehouse, the last runs and what is running now. */
+export async function statusReport(ctx: StageContext): Promise<StatusReport> {
   const { lake, settings } = ctx;
   const landing = await listLandingBatches(lake);
   const processed = await listProcessedManifests(lake);
   const processedIds = new Set(processed.map((p) => p.manifest.batch_id));
-  const pending = landing.filter((b) => !processedIds.has(b.manifest.batch_id)).length;
   const rows: Record<string, number> = {};
   for (const { manifest } of processed)
     for (const [t, v] of Object.entries(manifest.rows)) rows[t] = (rows[t] ?? 0) + v;
@@ -30,75 +58,133 @@ export async function printStatus(ctx: StageContext): Promise<void> {
     const text = (await lake.get(key))?.toString('utf8') ?? '';
     quarantined += text.split('\n').filter((line) => line !== '').length;
   }
+  const size = async (zone: string) => (await lake.list(`${zone}/`)).reduce((s, o) => s + o.size, 0);
 
-  const size = async (zone: string) => bytes((await lake.list(`${zone}/`)).reduce((s, o) => s + o.size, 0));
-
-  console.log(`Lake        ${lake.uri}`);
-  console.log(
-    `  landing     ${await size(LANDING)}, ${n(landing.length)} batches, ${n(landing.reduce((s, b) => s + b.manifest.posts, 0))} posts` +
-      (pending ? ` (${n(pending)} not processed yet)` : ''),
-  );
-  console.log(
-    `  processed   ${await size(PROCESSED)}, ${n(processed.length)} batches${processed.length ? `: ${counts(rows)}` : ''}`,
-  );
-  console.log(
-    `  quarantine  ${bytes(quarantineObjects.reduce((s, o) => s + o.size, 0))}, ${plural(quarantined, 'record')} in ${plural(quarantineObjects.length, 'file')}`,
-  );
-
-  console.log('Checkpoints');
-  const cps = (await lake.list(`${STATE}/checkpoints/`)).filter((o) => o.key.endsWith('.json'));
-  if (cps.length === 0) console.log('  (none yet)');
-  for (const { key } of cps) {
+  const checkpoints: StatusReport['checkpoints'] = [];
+  for (const { key } of (await lake.list(`${STATE}/checkpoints/`)).filter((o) => o.key.endsWith('.json'))) {
     const cp = await getJson<QueryCheckpoint>(lake, key);
     if (!cp) continue;
-    const last = cp.last_batch
-      ? `last batch ${cp.last_batch.batch_id} (${n(cp.last_batch.posts)} posts)`
-      : 'no batch yet';
-    const open = cp.open
-      ? `; interrupted pagination: ${n(cp.open.pages)} pages landed, resumes on the next run`
-      : '';
-    const name = cp.label ?? `"${cp.query}"`;
-    const spent = cp.spent_usd === undefined ? '' : `, about ${formatUsd(cp.spent_usd)} spent`;
-    const where = cp.endpoint === 'search_recent' ? '' : ` [${cp.endpoint}]`;
-    const resume = cp.resume ? '; a budget limit cut its pagination, the next run goes on' : '';
-    const done = cp.complete ? ', complete' : '';
-    console.log(`  ${name}${where}: since_id ${cp.since_id ?? '-'}, ${last}${spent}${done}${open}${resume}`);
+    checkpoints.push({
+      query: cp.query,
+      label: cp.label ?? null,
+      endpoint: cp.endpoint,
+      since_id: cp.since_id ?? null,
+      last_batch: cp.last_batch ? { batch_id: cp.last_batch.batch_id, posts: cp.last_batch.posts } : null,
+      // (to a millionth of a dollar: the meter adds prices up in floating point)
+      spent_usd: cp.spent_usd === undefined ? null : Math.round(cp.spent_usd * 1e6) / 1e6,
+      complete: cp.complete === true,
+      open_pages: cp.open ? cp.open.pages : null,
+      resumes: Boolean(cp.resume),
+    });
   }
 
+  const warehouse: StatusReport['warehouse'] = {
+    uri: redactUri(settings.warehouse),
+    batches_loaded: null,
+    rows: null,
+  };
   const file = settings.warehouse.replace(/^duckdb:\/\//, '');
-  if (settings.warehouse.startsWith('duckdb://') && !existsSync(file)) {
-    console.log(`Warehouse   ${redactUri(settings.warehouse)}: not created yet (run \`tweetpipe load\`)`);
-  } else {
-    const warehouse = await openWarehouse(settings.warehouse, settings.warehouseOptions);
+  if (!settings.warehouse.startsWith('duckdb://') || existsSync(file)) {
+    const opened = await openWarehouse(settings.warehouse, settings.warehouseOptions);
     try {
-      await warehouse.migrate();
-      const loaded = await warehouse.loadedBatches();
-      const tableRows: Record<string, number> = {};
+      await opened.migrate();
+      warehouse.batches_loaded = (await opened.loadedBatches()).size;
+      warehouse.rows = {};
       for (const t of [...STAR_TABLES.map((s) => s.name), 'dim_date']) {
-        tableRows[t] = Number((await warehouse.query(`SELECT count(*) AS c FROM "${t}"`))[0]?.c ?? 0);
+        warehouse.rows[t] = Number((await opened.query(`SELECT count(*) AS c FROM "${t}"`))[0]?.c ?? 0);
       }
-      console.log(`Warehouse   ${redactUri(settings.warehouse)}: ${n(loaded.size)} batches loaded`);
-      console.log(`  ${counts(tableRows) || 'empty'}`);
     } finally {
-      await warehouse.close();
+      await opened.close();
     }
   }
 
-  console.log('Last runs');
-  for (const stage of ['collect', 'process', 'load']) {
+  const lastRuns = {} as StatusReport['last_runs'];
+  for (const stage of ['collect', 'process', 'load'] as const) {
     const runs = await lake.list(`${STATE}/runs/${stage}/`);
     const last = runs[runs.length - 1];
-    const run = last
-      ? await getJson<{ finished_at: string; summary: Record<string, unknown> }>(lake, last.key)
-      : undefined;
+    const run = last ? await getJson<{ finished_at: string }>(lake, last.key) : undefined;
+    lastRuns[stage] = run ? { finished_at: run.finished_at, runs: runs.length } : null;
+  }
+
+  return {
+    lake: {
+      uri: lake.uri,
+      landing: {
+        bytes: await size(LANDING),
+        batches: landing.length,
+        posts: landing.reduce((s, b) => s + b.manifest.posts, 0),
+        not_processed: landing.filter((b) => !processedIds.has(b.manifest.batch_id)).length,
+      },
+      processed: { bytes: await size(PROCESSED), batches: processed.length, rows },
+      quarantine: {
+        bytes: quarantineObjects.reduce((s, o) => s + o.size, 0),
+        records: quarantined,
+        files: quarantineObjects.length,
+      },
+    },
+    checkpoints,
+    warehouse,
+    last_runs: lastRuns,
+    running: (await liveLeases(lake)).map((r) => ({
+      what: r.what,
+      pid: r.pid,
+      host: r.host,
+      since: r.acquired_at,
+    })),
+  };
+}
+
+/** Prints the status report: as text, or as one JSON line with `--json`. */
+export async function printStatus(ctx: StageContext): Promise<void> {
+  const report = await statusReport(ctx);
+  if (printJson(ctx, 'status', report)) return;
+  const { landing, processed, quarantine } = report.lake;
+  console.log(`Lake        ${report.lake.uri}`);
+  console.log(
+    `  landing     ${bytes(landing.bytes)}, ${n(landing.batches)} batches, ${n(landing.posts)} posts` +
+      (landing.not_processed ? ` (${n(landing.not_processed)} not processed yet)` : ''),
+  );
+  console.log(
+    `  processed   ${bytes(processed.bytes)}, ${n(processed.batches)} batches${processed.batches ? `: ${counts(processed.rows)}` : ''}`,
+  );
+  console.log(
+    `  quarantine  ${bytes(quarantine.bytes)}, ${plural(quarantine.records, 'record')} in ${plural(quarantine.files, 'file')}`,
+  );
+
+  console.log('Checkpoints');
+  if (report.checkpoints.length === 0) console.log('  (none yet)');
+  for (const cp of report.checkpoints) {
+    const last = cp.last_batch
+      ? `last batch ${cp.last_batch.batch_id} (${n(cp.last_batch.posts)} posts)`
+      : 'no batch yet';
+    const open =
+      cp.open_pages === null
+        ? ''
+        : `; interrupted pagination: ${n(cp.open_pages)} pages landed, resumes on the next run`;
+    const spent = cp.spent_usd === null ? '' : `, about ${formatUsd(cp.spent_usd)} spent`;
+    const where = cp.endpoint === 'search_recent' ? '' : ` [${cp.endpoint}]`;
+    const resume = cp.resumes ? '; a budget limit cut its pagination, the next run goes on' : '';
+    const done = cp.complete ? ', complete' : '';
     console.log(
-      `  ${stage.padEnd(8)} ${run ? `${run.finished_at} (${plural(runs.length, 'run')})` : 'never'}`,
+      `  ${cp.label ?? `"${cp.query}"`}${where}: since_id ${cp.since_id ?? '-'}, ${last}${spent}${done}${open}${resume}`,
     );
   }
-  const running = await liveLeases(lake);
-  if (running.length > 0) {
+
+  const { warehouse } = report;
+  if (warehouse.batches_loaded === null || warehouse.rows === null) {
+    console.log(`Warehouse   ${warehouse.uri}: not created yet (run \`tweetpipe load\`)`);
+  } else {
+    console.log(`Warehouse   ${warehouse.uri}: ${n(warehouse.batches_loaded)} batches loaded`);
+    console.log(`  ${counts(warehouse.rows) || 'empty'}`);
+  }
+
+  console.log('Last runs');
+  for (const [stage, run] of Object.entries(report.last_runs)) {
+    console.log(`  ${stage.padEnd(8)} ${run ? `${run.finished_at} (${plural(run.runs, 'run')})` : 'never'}`);
+  }
+  if (report.running.length > 0) {
     console.log('Running now');
-    for (const r of running) console.log(`  ${r.what}: pid ${r.pid} on ${r.host}, since ${r.acquired_at}`);
+    for (const r of report.running) console.log(`  ${r.what}: pid ${r.pid} on ${r.host}, since ${r.since}`);
   }
 }
 

@@ -66,7 +66,7 @@ export class DuckDBWarehouse implements Warehouse {
         // No row groups merged at checkpoints: a batch's parallel insert leaves a partly filled
         // row group or two per table, and merging them rewrote (decompressed and compressed again)
         // most of the small tables at every checkpoint: on the 1M-post benchmark the closing
-        // checkpoint took 1.2-2.3 s with merging and 0.3-0.6 s without, the load 8.8-10.6 s
+        // checkpoint took 1.2-2.3 s with merging and 0.3-0.8 s without, the load 8.8-10.6 s
         // against 7.7-8.1 s, and the file is 250 MB instead of 290-340 MB (the blocks merging
         // freed were left in the file). Nothing is ever deleted from the star schema, so merging
         // had no deleted rows to reclaim; the cost is more, smaller row groups.

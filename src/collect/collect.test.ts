@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { type AddressInfo, createServer } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
@@ -11,6 +10,7 @@ import { type RunningEmulator, startEmulator } from '../emulator/index.js';
 import { getJson } from '../lake/lake.js';
 import { LocalLake } from '../lake/local/local-lake.js';
 import { listLandingBatches } from '../process/index.js';
+import { freePort } from '../testing/free-port.js';
 import { LakeStoppingAfterManifests } from '../testing/stopping-lake.js';
 import { tempWorkspace } from '../testing/temp-workspace.js';
 import { loadCheckpoint } from './checkpoint.js';
@@ -244,11 +244,7 @@ describe('collect (recent search)', () => {
   });
 
   it('an API it cannot reach: retried, then an error naming the address and the cause', async () => {
-    // A loopback port nothing listens on (taken, then released).
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    await new Promise((resolve) => server.close(resolve));
+    const port = await freePort(); // nothing listens on it
     const ws = tempWorkspace();
     try {
       const progress = recordingProgress();

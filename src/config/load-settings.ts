@@ -70,17 +70,16 @@ export function loadSettings(options: LoadSettingsOptions = {}): Settings {
   }
   const bearerToken = tokenValue === '' ? undefined : new Secret(tokenValue);
 
-  const apiUrlName = settingName(env.TWEETPIPE_X_API_URL, 'TWEETPIPE_X_API_URL', at('apiUrl'));
-  const apiUrlRaw = pick(env.TWEETPIPE_X_API_URL, file.apiUrl, apiUrlName) ?? DEFAULT_API_URL;
-  const apiUrl = validateHttpUrl(apiUrlRaw, apiUrlName);
-  const lakeName = settingName(env.TWEETPIPE_LAKE, 'TWEETPIPE_LAKE', at('lake'));
-  const lake = resolveLakeUri(pick(env.TWEETPIPE_LAKE, file.lake, lakeName) ?? DEFAULT_LAKE, cwd, lakeName);
+  const apiUrlSetting = pick(env, 'TWEETPIPE_X_API_URL', file, 'apiUrl', at);
+  const apiUrl = validateHttpUrl(apiUrlSetting.value ?? DEFAULT_API_URL, apiUrlSetting.name);
+  const lakeSetting = pick(env, 'TWEETPIPE_LAKE', file, 'lake', at);
+  const lake = resolveLakeUri(lakeSetting.value ?? DEFAULT_LAKE, cwd, lakeSetting.name);
   const lakeOptions = readLakeOptions(env, file, lake, at);
-  const warehouseName = settingName(env.TWEETPIPE_WAREHOUSE, 'TWEETPIPE_WAREHOUSE', at('warehouse'));
+  const warehouseSetting = pick(env, 'TWEETPIPE_WAREHOUSE', file, 'warehouse', at);
   const warehouse = resolveWarehouseUri(
-    pick(env.TWEETPIPE_WAREHOUSE, file.warehouse, warehouseName) ?? DEFAULT_WAREHOUSE,
+    warehouseSetting.value ?? DEFAULT_WAREHOUSE,
     cwd,
-    warehouseName,
+    warehouseSetting.name,
   );
   const warehouseOptions = readWarehouseOptions(env, file, warehouse, lake, at);
 
@@ -168,21 +167,26 @@ function readConfigFile(
 }
 
 /**
- * The name an error gives a setting: the environment variable when it is set (it wins over the
- * file), else the config file's key, so the message points at what to fix.
+ * A setting from the environment, else from the config file, and the name an error gives it: the
+ * variable when the environment set it (it wins over the file), else the file's key, so the
+ * message points at what to fix.
  */
-function settingName(envValue: string | undefined, envName: string, inFile: string): string {
-  return envValue !== undefined && envValue.trim() !== '' ? envName : inFile;
-}
-
-/** The environment's value, else the file's (`name`: what an error calls it, from `settingName`). */
-function pick(envValue: string | undefined, fileValue: unknown, name: string): string | undefined {
-  if (envValue !== undefined && envValue.trim() !== '') return envValue.trim();
-  if (fileValue === undefined) return undefined;
+function pick(
+  env: NodeJS.ProcessEnv,
+  envName: string,
+  file: FileConfig,
+  fileKey: keyof FileConfig,
+  at: InFile,
+): { value: string | undefined; name: string } {
+  const fromEnv = env[envName]?.trim();
+  if (fromEnv) return { value: fromEnv, name: envName };
+  const name = at(fileKey);
+  const fileValue = file[fileKey];
+  if (fileValue === undefined) return { value: undefined, name };
   if (typeof fileValue !== 'string' || fileValue.trim() === '') {
     throw new ConfigError(name, 'must be a non-empty string');
   }
-  return fileValue.trim();
+  return { value: fileValue.trim(), name };
 }
 
 function validateHttpUrl(raw: string, name: string): string {
@@ -220,13 +224,11 @@ function resolveLakeUri(raw: string, cwd: string, name: string): string {
 
 /** S3 settings: environment first, then the config file. Credentials are never read from here. */
 function readLakeOptions(env: NodeJS.ProcessEnv, file: FileConfig, lake: string, at: InFile): LakeOptions {
-  const sseName = settingName(env.TWEETPIPE_S3_SSE, 'TWEETPIPE_S3_SSE', at('s3ServerSideEncryption'));
-  const sse = pick(env.TWEETPIPE_S3_SSE, file.s3ServerSideEncryption, sseName);
+  const { value: sse, name: sseName } = pick(env, 'TWEETPIPE_S3_SSE', file, 's3ServerSideEncryption', at);
   if (sse !== undefined && sse !== 'AES256' && sse !== 'aws:kms') {
     throw new ConfigError(sseName, `must be AES256 or aws:kms, got "${sse}"`);
   }
-  const kmsName = settingName(env.TWEETPIPE_S3_KMS_KEY_ID, 'TWEETPIPE_S3_KMS_KEY_ID', at('s3KmsKeyId'));
-  const kmsKeyId = pick(env.TWEETPIPE_S3_KMS_KEY_ID, file.s3KmsKeyId, kmsName);
+  const { value: kmsKeyId, name: kmsName } = pick(env, 'TWEETPIPE_S3_KMS_KEY_ID', file, 's3KmsKeyId', at);
   if (kmsKeyId !== undefined && sse !== 'aws:kms') {
     throw new ConfigError(kmsName, 'is only used with server-side encryption aws:kms (TWEETPIPE_S3_SSE)');
   }
@@ -270,12 +272,13 @@ function readWarehouseOptions(
   lake: string,
   at: InFile,
 ): WarehouseOptions {
-  const roleName = settingName(
-    env.TWEETPIPE_REDSHIFT_IAM_ROLE,
+  const { value: iamRole, name: roleName } = pick(
+    env,
     'TWEETPIPE_REDSHIFT_IAM_ROLE',
-    at('redshiftIamRole'),
+    file,
+    'redshiftIamRole',
+    at,
   );
-  const iamRole = pick(env.TWEETPIPE_REDSHIFT_IAM_ROLE, file.redshiftIamRole, roleName);
   if (iamRole !== undefined && iamRole !== 'default' && !IAM_ROLE_ARN.test(iamRole)) {
     throw new ConfigError(
       roleName,

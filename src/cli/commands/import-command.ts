@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { importFiles } from '../../collect/import-files.js';
+import { type ImportResult, importFiles } from '../../collect/import-files.js';
 import { batchesText, label, plural } from '../format.js';
 import { printJson, recordRun, stageContext } from '../stage-context.js';
 
@@ -33,15 +33,16 @@ file twice does nothing. Then run \`tweetpipe process\` and \`tweetpipe load\`.`
       const posts = results.reduce((n, r) => n + r.posts, 0);
       console.log(`${label('import')} ${plural(posts, 'post')} from ${plural(results.length, 'file')}`);
       for (const r of results) {
-        const what = r.skipped
-          ? 'already imported (same content), nothing to do'
-          : r.format === 'empty'
-            ? r.quarantined
-              ? `no posts in a known format; ${plural(r.quarantined, 'bad line')} quarantined with the reason`
-              : 'empty, nothing to import'
-            : `${r.format}: ${plural(r.posts, 'post')} in ${plural(r.pages, 'page')}${r.batches.length ? ` → ${batchesText(r.batches)}` : ''}` +
-              (r.quarantined ? `; ${plural(r.quarantined, 'bad line')} quarantined with the reason` : '');
-        console.log(`${label('')}   ${r.file}: ${what}`);
+        console.log(`${label('')}   ${r.file}: ${importedText(r)}`);
       }
     });
+}
+
+/** What became of one imported file, in a few words. */
+function importedText(r: ImportResult): string {
+  if (r.skipped) return 'already imported (same content), nothing to do';
+  const bad = r.quarantined ? `${plural(r.quarantined, 'bad line')} quarantined with the reason` : '';
+  if (r.format === 'empty') return bad ? `no posts in a known format; ${bad}` : 'empty, nothing to import';
+  const batches = r.batches.length ? ` → ${batchesText(r.batches)}` : '';
+  return `${r.format}: ${plural(r.posts, 'post')} in ${plural(r.pages, 'page')}${batches}${bad ? `; ${bad}` : ''}`;
 }

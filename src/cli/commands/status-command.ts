@@ -58,7 +58,8 @@ export async function statusReport(ctx: StageContext): Promise<StatusReport> {
     const text = (await lake.get(key))?.toString('utf8') ?? '';
     quarantined += text.split('\n').filter((line) => line !== '').length;
   }
-  const size = async (zone: string) => (await lake.list(`${zone}/`)).reduce((s, o) => s + o.size, 0);
+  const total = (objects: { size: number }[]) => objects.reduce((s, o) => s + o.size, 0);
+  const size = async (zone: string) => total(await lake.list(`${zone}/`));
 
   const checkpoints: StatusReport['checkpoints'] = [];
   for (const { key } of (await lake.list(`${STATE}/checkpoints/`)).filter((o) => o.key.endsWith('.json'))) {
@@ -117,7 +118,7 @@ export async function statusReport(ctx: StageContext): Promise<StatusReport> {
       },
       processed: { bytes: await size(PROCESSED), batches: processed.length, rows },
       quarantine: {
-        bytes: quarantineObjects.reduce((s, o) => s + o.size, 0),
+        bytes: total(quarantineObjects),
         records: quarantined,
         files: quarantineObjects.length,
       },

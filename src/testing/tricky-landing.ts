@@ -6,7 +6,8 @@ import type { Lake } from '../lake/lake.js';
  * A landing batch every line of which is well-formed (so DuckDB may flatten it) but whose values
  * test every rule where SQL and JavaScript could part: HTML entities and NFC shifting entity
  * offsets, İ and Σ, full-width tags, URL hosts beyond plain ASCII, scalars of the wrong JSON type,
- * ties in `retrieved_at`, `note_tweet`, a post without `created_at`, odd entity lists.
+ * ties in `retrieved_at`, `note_tweet`, a post without `created_at`, odd entity lists, users whose
+ * fields have other shapes.
  */
 export async function writeTrickyLanding(lake: Lake, batchId = '20261120T130000000Z-tricky'): Promise<void> {
   const meta = (retrieved_at: string) => ({
@@ -95,7 +96,12 @@ export async function writeTrickyLanding(lake: Lake, batchId = '20261120T1300000
       },
     ],
     includes: {
-      users: [user('11'), user('12', { verified: 'yes', description: 'a &amp; b\u0001' })],
+      users: [
+        user('11', { public_metrics: 'lost to a later copy' }),
+        user('12', { verified: 'yes', description: 'a &amp; b\u0001' }),
+        user('13', { public_metrics: 7, protected: 'no', username: { nested: true }, created_at: undefined }),
+        user('14', { public_metrics: [1, 2], location: ['x'] }),
+      ],
       tweets: [
         {
           id: '2123747899645166303',

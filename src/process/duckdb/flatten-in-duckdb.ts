@@ -5,7 +5,7 @@ import { normalizeTag, normalizeText, urlDomain } from '../clean/clean-text.js';
 import { placeEntities } from '../clean/place-entities.js';
 import type { BatchStats } from '../flatten-batch.js';
 import { quoteString } from './duckdb-sql.js';
-import { LANDING_COLUMNS, LOWER_CASE_EXCEPTIONS, MACROS } from './landing-sql.js';
+import { LANDING_COLUMNS, LOWER_CASE_EXCEPTIONS, MACROS, USER_STRUCTURE } from './landing-sql.js';
 import { stageJson } from './stage-json.js';
 
 /** The batch flattened inside DuckDB: a SELECT per processed table, and the reconciliation counts. */
@@ -208,12 +208,16 @@ async function stageLookups(conn: DuckDBConnection, dir: string): Promise<void> 
 
 /** Users: the latest retrieval wins, ties going to the later occurrence (one row per account). */
 async function flattenUsers(conn: DuckDBConnection): Promise<{ read: number } | NotFlattened> {
+  // Users are read as raw JSON and only the winner of each account is typed (`USER_STRUCTURE`);
+  // a user that is not an object has no id.
   await conn.run(
-    `CREATE OR REPLACE TEMP TABLE tp_users AS SELECT tp_id(u.id) AS id, count(*) AS seen, ` +
-      `bool_or(u IS NULL OR (u.created_at IS NOT NULL AND tp_ts(u.created_at) IS NULL)) AS bad, ` +
+    `CREATE OR REPLACE TEMP TABLE tp_users AS SELECT id, seen, bad, {'u': json_transform(w.u, ${quoteString(USER_STRUCTURE)}), 'rts': w.rts} AS w FROM (` +
+      `SELECT tp_id(f[1]) AS id, count(*) AS seen, ` +
+      `bool_or(f[2] ->> '$' IS NOT NULL AND tp_ts(f[2] ->> '$') IS NULL) AS bad, ` +
       `arg_max({'u': u, 'rts': rts}, {'rts': rts, 'ln': ln, 'pos': pos}) AS w FROM (` +
-      `SELECT ln, rts, generate_subscripts(r.includes.users, 1) AS pos, unnest(r.includes.users) AS u FROM tp_lines) ` +
-      `GROUP BY 1`,
+      `SELECT ln, rts, pos, u, json_extract(u, ['$.id', '$.created_at']) AS f FROM (` +
+      `SELECT ln, rts, generate_subscripts(r.includes.users, 1) AS pos, unnest(r.includes.users) AS u FROM tp_lines)) ` +
+      `GROUP BY 1)`,
   );
   const [read, bad] = await one(
     conn,

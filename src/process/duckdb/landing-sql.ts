@@ -9,7 +9,8 @@
 // Scalars are read as JSON (kept as text) so each keeps its JSON type: the macros below take a
 // value only when it has the type the contract expects, as the TypeScript flattener does (a
 // counter sent as "12" or a text sent as 12 is NULL, not cast). Structs and lists are typed: a
-// response whose shape differs fails the read, and the batch is flattened in TypeScript.
+// response whose shape differs fails the read, and the batch is flattened in TypeScript. Users
+// are the exception (`USER_STRUCTURE`).
 const J = 'JSON';
 const ENTITY = (extra: string) => `STRUCT("start" ${J}, "end" ${J}, ${extra})[]`;
 const ENTITIES =
@@ -24,11 +25,21 @@ const POST =
   `impression_count ${J}, bookmark_count ${J}), ` +
   `entities ${ENTITIES}, note_tweet STRUCT(text ${J}, entities ${ENTITIES}), ` +
   `edit_history_tweet_ids ${J}[], attachments STRUCT(media_keys ${J}[]), geo STRUCT(place_id ${J}))`;
-const USER =
-  `STRUCT(id ${J}, username ${J}, name ${J}, description ${J}, location ${J}, url ${J}, ` +
-  `profile_image_url ${J}, created_at VARCHAR, verified ${J}, verified_type ${J}, protected ${J}, ` +
-  `public_metrics STRUCT(followers_count ${J}, following_count ${J}, tweet_count ${J}, ` +
-  `listed_count ${J}, like_count ${J}))`;
+/**
+ * A user, as the structure `json_transform` takes: users are read as raw JSON (an account is on
+ * many pages) and only each account's latest occurrence is typed. A field of another shape is
+ * NULL, as in the TypeScript flattener.
+ */
+export const USER_STRUCTURE = JSON.stringify({
+  ...Object.fromEntries(
+    ['id', 'username', 'name', 'description', 'location', 'url', 'profile_image_url'].map((k) => [k, J]),
+  ),
+  created_at: 'VARCHAR',
+  ...Object.fromEntries(['verified', 'verified_type', 'protected'].map((k) => [k, J])),
+  public_metrics: Object.fromEntries(
+    ['followers_count', 'following_count', 'tweet_count', 'listed_count', 'like_count'].map((k) => [k, J]),
+  ),
+});
 const MEDIA =
   `STRUCT(media_key ${J}, type ${J}, url ${J}, preview_image_url ${J}, width ${J}, ` +
   `height ${J}, duration_ms ${J}, alt_text ${J}, public_metrics STRUCT(view_count ${J}))`;
@@ -39,7 +50,7 @@ const PLACE =
 /** The typed landing line: `retrieved_at` and the response, for `read_json(columns = …)`. */
 export const LANDING_COLUMNS = {
   retrieved_at: 'VARCHAR',
-  response: `STRUCT(data ${POST}[], includes STRUCT(users ${USER}[], tweets ${POST}[], media ${MEDIA}[], places ${PLACE}[]), errors JSON[])`,
+  response: `STRUCT(data ${POST}[], includes STRUCT(users JSON[], tweets ${POST}[], media ${MEDIA}[], places ${PLACE}[]), errors JSON[])`,
 };
 
 // White space as JavaScript's `\s` (with the `u` flag) defines it, for RE2; WS1 without the space.

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -123,6 +123,15 @@ describe('loadSettings', () => {
     writeFileSync(file, JSON.stringify({ apiToken: 'x' }));
     named('prod.json', {}, 'apiToken', /secrets do not belong in prod\.json/);
     rmSync(file);
+    // a file in a folder keeps its folder; one outside the working folder is named in full
+    mkdirSync(path.join(cwd, 'conf'), { recursive: true });
+    writeFileSync(path.join(cwd, 'conf', 'prod.json'), JSON.stringify({ lake: 'ftp://x' }));
+    named('conf/prod.json', {}, `lake (${path.join('conf', 'prod.json')})`, /unsupported scheme/);
+    const outside = mkdtempSync(path.join(tmpdir(), 'tweetpipe-conf-'));
+    writeFileSync(path.join(outside, 'prod.json'), '[]');
+    named(path.join(outside, 'prod.json'), {}, path.join(outside, 'prod.json'), /must hold a JSON object/);
+    rmSync(outside, { recursive: true });
+    rmSync(path.join(cwd, 'conf'), { recursive: true });
   });
 
   it('refuses secrets and unknown keys in the config file', () => {

@@ -128,14 +128,17 @@ export function loadSettings(options: LoadSettingsOptions = {}): Settings {
 /** How an error names a key of the config file: `lake (tweetpipe.config.json)`. */
 type InFile = (key: string) => string;
 
-/** The config file's settings, and how errors name its keys (after the file's own name). */
+/** The config file's settings, and how errors name its keys (after the file, as given). */
 function readConfigFile(
   explicit: string | undefined,
   explicitName: string,
   cwd: string,
 ): { config: FileConfig; at: InFile } {
   const file = explicit ? path.resolve(cwd, explicit) : path.join(cwd, 'tweetpipe.config.json');
-  const at: InFile = (key) => `${key} (${path.basename(file)})`;
+  // Named as the user would type it: relative to the working folder, or in full outside it.
+  const relative = path.relative(cwd, file);
+  const shown = relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
+  const at: InFile = (key) => `${key} (${shown})`;
   if (!existsSync(file)) {
     if (explicit) throw new ConfigError(explicitName, `config file ${file} does not exist`);
     return { config: {}, at };
@@ -144,23 +147,17 @@ function readConfigFile(
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new ConfigError(path.basename(file), `is not valid JSON (${(error as Error).message})`);
+    throw new ConfigError(shown, `is not valid JSON (${(error as Error).message})`);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new ConfigError(path.basename(file), 'must hold a JSON object');
+    throw new ConfigError(shown, 'must hold a JSON object');
   }
   for (const key of Object.keys(parsed)) {
     if (/token|secret|password/i.test(key)) {
-      throw new ConfigError(
-        key,
-        `secrets do not belong in ${path.basename(file)}; set X_BEARER_TOKEN instead`,
-      );
+      throw new ConfigError(key, `secrets do not belong in ${shown}; set X_BEARER_TOKEN instead`);
     }
     if (!(FILE_KEYS as readonly string[]).includes(key)) {
-      throw new ConfigError(
-        key,
-        `unknown setting in ${path.basename(file)} (known: ${FILE_KEYS.join(', ')})`,
-      );
+      throw new ConfigError(key, `unknown setting in ${shown} (known: ${FILE_KEYS.join(', ')})`);
     }
   }
   return { config: parsed as FileConfig, at };

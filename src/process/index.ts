@@ -2,7 +2,7 @@ import type { LandingManifest } from '../collect/landing-writer.js';
 import type { Settings } from '../config/settings.js';
 import { mapLimit } from '../core/map-limit.js';
 import { type Progress, silentProgress } from '../core/progress.js';
-import { getJson, type Lake } from '../lake/lake.js';
+import { getJson, type Lake, type LakeObject } from '../lake/lake.js';
 import { withLease } from '../lake/lease.js';
 import { LANDING, MANIFEST, PROCESSED, processedManifestKey } from '../lake/zones.js';
 import { TABLE_NAMES } from '../schema/tables.js';
@@ -17,9 +17,12 @@ export interface ProcessSummary {
   partial_errors: number;
 }
 
-/** Committed landing batches (those with a manifest), oldest first. */
-export async function listLandingBatches(lake: Lake): Promise<LandingBatch[]> {
-  const keys = (await lake.list(`${LANDING}/`)).filter((o) => o.key.endsWith(`/${MANIFEST}`));
+/** Committed landing batches (those with a manifest), oldest first; `listing` is the landing zone's, when already made. */
+export async function listLandingBatches(
+  lake: Lake,
+  listing?: readonly LakeObject[],
+): Promise<LandingBatch[]> {
+  const keys = (listing ?? (await lake.list(`${LANDING}/`))).filter((o) => o.key.endsWith(`/${MANIFEST}`));
   const manifests = await mapLimit(keys, 16, ({ key }) => getJson<LandingManifest>(lake, key));
   const out: LandingBatch[] = [];
   for (const [i, manifest] of manifests.entries())

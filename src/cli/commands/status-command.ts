@@ -44,7 +44,9 @@ export interface StatusReport {
 /** Gathers what each zone holds, the checkpoints, the warehouse, the last runs and what is running now. */
 export async function statusReport(ctx: StageContext): Promise<StatusReport> {
   const { lake, settings } = ctx;
-  const landing = await listLandingBatches(lake);
+  // One listing of the landing zone gives both its manifests and its size (it holds every part).
+  const landingObjects = await lake.list(`${LANDING}/`);
+  const landing = await listLandingBatches(lake, landingObjects);
   const processed = await listProcessedManifests(lake);
   const processedIds = new Set(processed.map((p) => p.manifest.batch_id));
   const rows: Record<string, number> = {};
@@ -111,7 +113,7 @@ export async function statusReport(ctx: StageContext): Promise<StatusReport> {
     lake: {
       uri: lake.uri,
       landing: {
-        bytes: await size(LANDING),
+        bytes: total(landingObjects),
         batches: landing.length,
         posts: landing.reduce((s, b) => s + b.manifest.posts, 0),
         not_processed: landing.filter((b) => !processedIds.has(b.manifest.batch_id)).length,

@@ -234,6 +234,14 @@ describe('pipeline end to end: emulator → local lake → DuckDB warehouse', ()
       const imported = await finish(cli(ws, em.url, ['import', file]));
       assert.equal(imported.code, 0, imported.err);
       assert.match(imported.out, /no posts in a known format; 2 bad lines quarantined/);
+      // An empty file is empty each time, and leaves no checkpoint behind.
+      const empty = path.join(ws.dir, 'empty.jsonl');
+      writeFileSync(empty, '\n');
+      for (let i = 0; i < 2; i++) {
+        const run = await finish(cli(ws, em.url, ['import', empty]));
+        assert.equal(run.code, 0, run.err);
+        assert.match(run.out, /empty, nothing to import/);
+      }
       const status = await finish(cli(ws, em.url, ['status']));
       assert.equal(status.code, 0, status.err);
       assert.match(status.out, /quarantine {2}\S+ \S+, 2 records in 1 file\n/);

@@ -183,6 +183,9 @@ async function importLeased(
         pages: batch.pages,
       };
     }
+    // A file with nothing to land or quarantine leaves no checkpoint: it is "empty" each time it
+    // is given, not "already imported" (its content hash is every empty file's).
+    if (last && done.batches.length === 0 && quarantine.length === 0) return;
     if (last) cp.complete = true;
     await saveCheckpoint(lake, cp);
     if (!last) batch = newImportBatch();

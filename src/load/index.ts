@@ -1,7 +1,7 @@
 import type { Settings } from '../config/settings.js';
 import { mapLimit } from '../core/map-limit.js';
 import { type Progress, silentProgress } from '../core/progress.js';
-import { getJson, type Lake, type LocalCopy } from '../lake/lake.js';
+import { getJson, type Lake, type LakeObject, type LocalCopy } from '../lake/lake.js';
 import { PROCESSED } from '../lake/zones.js';
 import type { ProcessedManifest } from '../process/processed-manifest.js';
 import { openWarehouse } from './open-warehouse.js';
@@ -18,11 +18,17 @@ export interface LoadSummary {
   notes: string[];
 }
 
-/** Every committed processed batch's manifest, oldest first. */
+/**
+ * Every committed processed batch's manifest, oldest first; `listing` is the processed zone's (or
+ * its `_manifests/`), when already made.
+ */
 export async function listProcessedManifests(
   lake: Lake,
+  listing?: readonly LakeObject[],
 ): Promise<{ key: string; manifest: ProcessedManifest }[]> {
-  const keys = (await lake.list(`${PROCESSED}/_manifests/`)).filter((o) => o.key.endsWith('/_manifest.json'));
+  const keys = (listing ?? (await lake.list(`${PROCESSED}/_manifests/`))).filter(
+    (o) => o.key.startsWith(`${PROCESSED}/_manifests/`) && o.key.endsWith('/_manifest.json'),
+  );
   const manifests = await mapLimit(keys, 16, ({ key }) => getJson<ProcessedManifest>(lake, key));
   const out: { key: string; manifest: ProcessedManifest }[] = [];
   for (const [i, manifest] of manifests.entries()) if (manifest) out.push({ key: keys[i]!.key, manifest });

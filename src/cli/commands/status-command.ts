@@ -44,10 +44,11 @@ export interface StatusReport {
 /** Gathers what each zone holds, the checkpoints, the warehouse, the last runs and what is running now. */
 export async function statusReport(ctx: StageContext): Promise<StatusReport> {
   const { lake, settings } = ctx;
-  // One listing of the landing zone gives both its manifests and its size (it holds every part).
+  // One listing per zone gives both its manifests and its size.
   const landingObjects = await lake.list(`${LANDING}/`);
   const landing = await listLandingBatches(lake, landingObjects);
-  const processed = await listProcessedManifests(lake);
+  const processedObjects = await lake.list(`${PROCESSED}/`);
+  const processed = await listProcessedManifests(lake, processedObjects);
   const processedIds = new Set(processed.map((p) => p.manifest.batch_id));
   const rows: Record<string, number> = {};
   for (const { manifest } of processed)
@@ -55,13 +56,14 @@ export async function statusReport(ctx: StageContext): Promise<StatusReport> {
   const quarantineObjects = await lake.list(`${QUARANTINE}/`);
   // Process counts its records in each processed manifest; import writes its records file alone.
   let quarantined = processed.reduce((s, p) => s + p.manifest.quarantined, 0);
-  for (const { key } of quarantineObjects.filter((o) => o.key.startsWith(`${QUARANTINE}/import/`))) {
-    if (!key.endsWith('/records.jsonl')) continue;
+  const importRecords = quarantineObjects.filter(
+    (o) => o.key.startsWith(`${QUARANTINE}/import/`) && o.key.endsWith('/records.jsonl'),
+  );
+  for (const { key } of importRecords) {
     const text = (await lake.get(key))?.toString('utf8') ?? '';
     quarantined += text.split('\n').filter((line) => line !== '').length;
   }
   const total = (objects: { size: number }[]) => objects.reduce((s, o) => s + o.size, 0);
-  const size = async (zone: string) => total(await lake.list(`${zone}/`));
 
   const checkpoints: StatusReport['checkpoints'] = [];
   for (const { key } of (await lake.list(`${STATE}/checkpoints/`)).filter((o) => o.key.endsWith('.json'))) {
@@ -118,7 +120,7 @@ export async function statusReport(ctx: StageContext): Promise<StatusReport> {
         posts: landing.reduce((s, b) => s + b.manifest.posts, 0),
         not_processed: landing.filter((b) => !processedIds.has(b.manifest.batch_id)).length,
       },
-      processed: { bytes: await size(PROCESSED), batches: processed.length, rows },
+      processed: { bytes: total(processedObjects), batches: processed.length, rows },
       quarantine: {
         bytes: total(quarantineObjects),
         records: quarantined,

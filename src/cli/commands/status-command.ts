@@ -160,12 +160,12 @@ export async function printStatus(ctx: StageContext): Promise<void> {
   if (report.checkpoints.length === 0) console.log('  (none yet)');
   for (const cp of report.checkpoints) {
     const last = cp.last_batch
-      ? `last batch ${cp.last_batch.batch_id} (${n(cp.last_batch.posts)} posts)`
+      ? `last batch ${cp.last_batch.batch_id} (${plural(cp.last_batch.posts, 'post')})`
       : 'no batch yet';
     const open =
       cp.open_pages === null
         ? ''
-        : `; interrupted pagination: ${n(cp.open_pages)} pages landed, resumes on the next run`;
+        : `; interrupted pagination: ${plural(cp.open_pages, 'page')} landed, resumes on the next run`;
     const spent = cp.spent_usd === null ? '' : `, about ${formatUsd(cp.spent_usd)} spent`;
     const where = cp.endpoint === 'search_recent' ? '' : ` [${cp.endpoint}]`;
     const resume = cp.resumes ? '; a budget limit cut its pagination, the next run goes on' : '';

@@ -22,12 +22,13 @@ from __future__ import annotations
 import argparse
 import gzip
 import hashlib
+import ipaddress
 import json
 import re
+import stringprep
 import unicodedata
 import zlib
 from datetime import date, datetime, timezone
-from urllib.parse import urlsplit
 
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
@@ -124,16 +125,212 @@ def normalize_tag(tag: str) -> str:
 
 
 def url_domain(url):
+    """urlDomain: the URL's host as `new URL(url).hostname` gives it, lower case, without `www.`."""
     if not url:
         return None
-    try:
-        host = urlsplit(url).hostname
-    except ValueError:
-        return None
+    host = url_hostname(url)
     if not host:
         return None
     host = host.lower()
     return (host[4:] if host.startswith("www.") else host) or None
+
+
+# ---- URL hosts as the WHATWG URL Standard parses them (JavaScript's `new URL`) ------------------
+# urlsplit is not that parser: it keeps `bücher.example` where a URL has `xn--bcher-kva.example`,
+# reads `ex%41mple.com`, `0x7f.1` and `a b.com` as they are, and accepts ports over 65535.
+# IDNA follows UTS #46 as the URL Standard sets it (nontransitional, no hyphen or length checks,
+# joiners and bidi checked), with Python's Unicode data standing in for UTS #46's table: NFKC
+# and case folding, ß and ς kept. Code points newer than Python's Unicode data are refused.
+SPECIAL_SCHEMES = {"ftp", "file", "http", "https", "ws", "wss"}
+URL_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+C0_OR_SPACE = "".join(chr(c) for c in range(0x21))
+FORBIDDEN_HOST = set("\x00\t\n\r #/:<>?@[\\]^|")
+FORBIDDEN_DOMAIN = FORBIDDEN_HOST | {chr(c) for c in range(0x20)} | {"%", "\x7f"}
+LABEL_DOTS = "\u3002\uff0e\uff61"
+LABEL_SPLIT = re.compile(f"[.{LABEL_DOTS}]")
+DEVIATIONS = {"\u00df", "\u03c2", "\u200c", "\u200d"}
+NOT_IN_DOMAINS = {"Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp"}
+IPV4_DIGITS = {8: "01234567", 10: "0123456789", 16: "0123456789abcdefABCDEF"}
+RTL_LABEL = {"R", "AL", "AN", "EN", "ES", "CS", "ET", "ON", "BN", "NSM"}
+
+
+def url_hostname(url: str):
+    """`new URL(url).hostname` ("" for a URL without a host), or None where the URL does not parse."""
+    u = url.encode("utf-16", "surrogatepass").decode("utf-16", "replace")  # as a JavaScript USVString
+    u = re.sub("[\t\n\r]", "", u.strip(C0_OR_SPACE))
+    m = URL_SCHEME.match(u)
+    if not m:
+        return None
+    scheme, rest = m.group(0)[:-1].lower(), u[m.end() :]
+    special = scheme in SPECIAL_SCHEMES
+    ends = "/\\?#" if special else "/?#"
+    if scheme == "file":
+        if rest[:1] not in ("/", "\\") or rest[1:2] not in ("/", "\\"):
+            return ""
+        host = until(rest[2:], ends)
+        if host == "" or re.fullmatch(r"[A-Za-z][:|]", host):
+            return ""
+        parsed = parse_host(host, True)
+        return "" if parsed == "localhost" else parsed
+    if special:
+        rest = rest.lstrip("/\\")
+    elif rest.startswith("//"):
+        rest = rest[2:]
+    else:
+        return ""
+    authority = until(rest, ends)
+    if "@" in authority:  # credentials come before the last @, and a host must follow it
+        authority = authority[authority.rfind("@") + 1 :]
+        if authority == "":
+            return None
+    host, port, in_brackets = authority, None, False
+    for i, c in enumerate(authority):
+        if c == ":" and not in_brackets:
+            host, port = authority[:i], authority[i + 1 :]
+            break
+        in_brackets = True if c == "[" else False if c == "]" else in_brackets
+    if host == "":
+        return "" if not special and port is None else None
+    if port and (not port.isascii() or not port.isdigit() or int(port) > 65535):
+        return None
+    return parse_host(host, special)
+
+
+def until(text: str, ends: str) -> str:
+    return text[: next((i for i, c in enumerate(text) if c in ends), len(text))]
+
+
+def parse_host(text: str, special: bool):
+    if text.startswith("["):
+        return ipv6_host(text[1:-1]) if text.endswith("]") else None
+    if not special:  # an opaque host: kept, non-ASCII and controls percent-encoded
+        if any(c in FORBIDDEN_HOST for c in text):
+            return None
+        return "".join(c if " " <= c <= "~" else "".join(f"%{b:02X}" for b in c.encode()) for c in text)
+    decoded = re.sub(rb"%([0-9A-Fa-f]{2})", lambda m: bytes([int(m.group(1), 16)]), text.encode())
+    domain = domain_to_ascii(decoded.decode("utf-8", "replace"))
+    if not domain or any(c in FORBIDDEN_DOMAIN for c in domain):
+        return None
+    return ipv4_host(domain) if ends_in_number(domain) else domain
+
+
+def ipv6_host(text: str):
+    if not re.fullmatch(r"[0-9A-Fa-f:.]+", text):
+        return None
+    try:
+        value = int(ipaddress.IPv6Address(text))
+    except ValueError:
+        return None
+    pieces = [(value >> (16 * (7 - i))) & 0xFFFF for i in range(8)]
+    # The first longest run of two or more zero pieces is written `::`.
+    start, length = -1, 1
+    for i in range(8):
+        run = next((j for j in range(i, 8) if pieces[j] != 0), 8) - i
+        if run > length:
+            start, length = i, run
+    hexes = [f"{p:x}" for p in pieces]
+    if start < 0:
+        return "[" + ":".join(hexes) + "]"
+    return "[" + ":".join(hexes[:start]) + "::" + ":".join(hexes[start + length :]) + "]"
+
+
+def ipv4_number(part: str):
+    radix = 10
+    if part[:2] in ("0x", "0X"):
+        part, radix = part[2:], 16
+    elif len(part) > 1 and part[0] == "0":
+        part, radix = part[1:], 8
+    if not all(c in IPV4_DIGITS[radix] for c in part):
+        return None
+    return int(part, radix) if part else 0
+
+
+def ends_in_number(domain: str) -> bool:
+    parts = domain.split(".")
+    if parts[-1] == "" and len(parts) > 1:
+        parts.pop()
+    last = parts[-1]
+    return last != "" and (last.isascii() and last.isdigit() or ipv4_number(last) is not None)
+
+
+def ipv4_host(domain: str):
+    parts = domain.split(".")
+    if parts[-1] == "" and len(parts) > 1:
+        parts.pop()
+    numbers = [ipv4_number(p) if p else None for p in parts]
+    if len(numbers) > 4 or None in numbers:
+        return None
+    if any(v > 255 for v in numbers[:-1]) or numbers[-1] >= 256 ** (5 - len(numbers)):
+        return None
+    value = numbers[-1] + sum(v * 256 ** (3 - i) for i, v in enumerate(numbers[:-1]))
+    return ".".join(str((value >> shift) & 0xFF) for shift in (24, 16, 8, 0))
+
+
+def uts46_map(text: str):
+    out = []
+    for c in text:
+        if c in DEVIATIONS:
+            out.append(c)
+        elif c.isascii():
+            out.append(c.lower())
+        elif stringprep.in_table_b1(c) or 0xE0100 <= ord(c) <= 0xE01EF:
+            continue  # ignored (soft hyphen, zero-width space, variation selectors)
+        elif "\u2ff0" <= c <= "\u2fff" or c == "\ufffd":
+            return None
+        else:
+            mapped = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", c).casefold())
+            if c not in LABEL_DOTS and any(d in mapped for d in "." + LABEL_DOTS):
+                return None  # UTS #46 refuses characters that would make dots (⒈)
+            out.append(mapped)
+    return "".join(out)
+
+
+def label_valid(label: str) -> bool:
+    if label == "":
+        return True
+    if unicodedata.category(label[0]).startswith("M"):
+        return False
+    for i, c in enumerate(label):
+        if c in "\u200c\u200d":  # CONTEXTJ, only after a virama here
+            if i == 0 or unicodedata.combining(label[i - 1]) != 9:
+                return False
+        elif unicodedata.category(c) in NOT_IN_DOMAINS:
+            return False
+    classes = [unicodedata.bidirectional(c) for c in label]
+    if not any(k in ("R", "AL", "AN") for k in classes):
+        return True
+    # RFC 5893's rules for a right-to-left label.
+    last = next((k for k in reversed(classes) if k != "NSM"), None)
+    return (
+        classes[0] in ("R", "AL")
+        and all(k in RTL_LABEL for k in classes)
+        and last in ("R", "AL", "EN", "AN")
+        and not ("EN" in classes and "AN" in classes)
+    )
+
+
+def domain_to_ascii(domain: str):
+    if domain.isascii() and not any(label.lower().startswith("xn--") for label in domain.split(".")):
+        return domain.lower()
+    mapped = uts46_map(domain)
+    if mapped is None:
+        return None
+    out = []
+    for label in LABEL_SPLIT.split(unicodedata.normalize("NFC", mapped)):
+        encoded = label
+        if label.startswith("xn--"):
+            try:
+                label = label[4:].encode("ascii").decode("punycode")
+            except (UnicodeError, ValueError):
+                return None
+            if label == "" or uts46_map(label) != label or unicodedata.normalize("NFC", label) != label:
+                return None
+        elif not label.isascii():
+            encoded = "xn--" + label.encode("punycode").decode("ascii")
+        if not label_valid(label):
+            return None
+        out.append(encoded)
+    return ".".join(out)
 
 
 def utf16_len(s: str) -> int:

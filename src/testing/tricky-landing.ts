@@ -7,7 +7,7 @@ import type { Lake } from '../lake/lake.js';
  * test every rule where SQL and JavaScript could part: HTML entities and NFC shifting entity
  * offsets, İ and Σ, full-width tags, URL hosts beyond plain ASCII, scalars of the wrong JSON type,
  * ties in `retrieved_at`, `note_tweet`, a post without `created_at`, odd entity lists, users whose
- * fields have other shapes.
+ * fields have other shapes, URL hosts only a WHATWG parser reads right.
  */
 export async function writeTrickyLanding(lake: Lake, batchId = '20261120T130000000Z-tricky'): Promise<void> {
   const meta = (retrieved_at: string) => ({
@@ -165,6 +165,22 @@ export async function writeTrickyLanding(lake: Lake, batchId = '20261120T1300000
         },
       },
       {
+        // Hosts a URL parser reads its own way (IDNA, percent-encoding, IPv4 forms, ports, schemes).
+        id: '2123747899645166309',
+        author_id: '12',
+        created_at: '2026-11-20T10:55:00.000Z',
+        text: 'hosts https://t.co/h1 https://t.co/h2 https://t.co/h3 https://t.co/h4 https://t.co/h5',
+        entities: {
+          urls: [
+            url(6, 'https://t.co/h1', 'https://Bücher.example/x'),
+            url(22, 'https://t.co/h2', 'http://0x7f.1/'),
+            url(38, 'https://t.co/h3', 'https://ex%41mple.com:99999/'),
+            url(54, 'https://t.co/h4', 'http://[::ffff:1.2.3.4]/'),
+            url(70, 'https://t.co/h5', 'foo://Host.example/x'),
+          ],
+        },
+      },
+      {
         // One entity, two occurrences: the one nearest X's (shifted) offset is the second.
         id: '2123747899645166308',
         author_id: '12',
@@ -211,7 +227,7 @@ export async function writeTrickyLanding(lake: Lake, batchId = '20261120T1300000
     committed_at: T1,
     parts: [part0, part1],
     pages: 3,
-    posts: 8,
+    posts: 9,
     partial_errors: 1,
     newest_id: null,
   });

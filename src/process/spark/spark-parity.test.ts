@@ -11,6 +11,7 @@ import {
   writeNastyLanding,
 } from '../../testing/engine-parity.js';
 import type { TempWorkspace } from '../../testing/temp-workspace.js';
+import { writeTrickyLanding } from '../../testing/tricky-landing.js';
 import { DuckDBEngine } from '../duckdb/duckdb-engine.js';
 import { processPending } from '../index.js';
 import { SparkEngine } from './spark-engine.js';
@@ -23,7 +24,10 @@ describe('Spark engine parity with DuckDB (same landing batches, same tables and
   let spark: TempWorkspace;
   before(async () => {
     em = await startEmulator({ now: NOW, seed: 23 });
-    [duck, spark] = await twinWorkspaces(em.url, (settings, lake) => writeNastyLanding(settings, lake, NOW));
+    [duck, spark] = await twinWorkspaces(em.url, async (settings, lake) => {
+      await writeNastyLanding(settings, lake, NOW);
+      await writeTrickyLanding(lake);
+    });
     await processPending(duck.settings(em.url), new LocalLake(duck.lakeUri), { engine: new DuckDBEngine() });
     await processPending(spark.settings(em.url), new LocalLake(spark.lakeUri), { engine: new SparkEngine() });
   });

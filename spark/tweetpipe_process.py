@@ -98,8 +98,10 @@ TABLES = {
 HTML_ENTITY = re.compile(r"&(amp|lt|gt);")
 HTML_CHARS = {"amp": "&", "lt": "<", "gt": ">"}
 C0_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f]")
-# JavaScript's \s (with /u) also counts U+FEFF; Python's does not.
-WS = r"\s\ufeff"
+# JavaScript's white space (\s, trim()), spelled out: Python's also counts U+001C-U+001F and
+# U+0085 (NEL), and not U+FEFF.
+JS_SPACE = "\t\n\x0b\x0c\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+WS = re.escape(JS_SPACE)
 RT_PREFIX = re.compile(rf"^rt @\w+:[{WS}]*")
 URLS = re.compile(rf"https?://[^{WS}]+")
 MENTIONS = re.compile(r"@\w+")
@@ -117,7 +119,7 @@ def normalize_text(text: str) -> str:
     t = URLS.sub(" ", t)
     t = MENTIONS.sub(" ", t)
     t = SPACES.sub(" ", t)
-    return t.strip(" \t\n\r\x0b\x0c\ufeff\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+    return t.strip(JS_SPACE)
 
 
 def normalize_tag(tag: str) -> str:
@@ -376,9 +378,14 @@ def is_number(v) -> bool:
 
 
 def to_id(v):
-    if isinstance(v, str) and re.fullmatch(r"\d{1,19}", v) and int(v) <= MAX_INT64:
+    if isinstance(v, str) and re.fullmatch(r"[0-9]{1,19}", v) and int(v) <= MAX_INT64:  # \d takes ١
         return v
     return None
+
+
+def not_json(constant: str):
+    """json.loads takes NaN, Infinity and -Infinity; JSON.parse (and JSON) does not."""
+    raise ValueError(f"{constant} is not JSON")
 
 
 def js_json(v) -> str:
@@ -463,11 +470,11 @@ def flatten_batch(batch: dict, contents: dict):
             quarantine.append(dict(reason=f"corrupt gzip: {error}", part=key, line=0, raw="", bad_part=True))
             continue
         for line_no, line in enumerate(text.split("\n"), start=1):
-            if line.strip() == "":
+            if line.strip(JS_SPACE) == "":
                 continue
             stats["lines_read"] += 1
             try:
-                wrapper = json.loads(line)
+                wrapper = json.loads(line, parse_constant=not_json)
             except ValueError as error:
                 stats["lines_quarantined"] += 1
                 quarantine.append(dict(reason=f"line is not valid JSON: {error}", part=key, line=line_no, raw=line))
@@ -618,7 +625,10 @@ def typed(value, kind):
     if kind == "id":
         return int(value)
     if kind in ("int", "int32"):
-        return int(round(value))
+        # Rounded half to even, as DuckDB casts; a counter its column cannot hold is NULL.
+        value = int(round(value))
+        limit = MAX_INT64 if kind == "int" else 2**31 - 1
+        return value if -limit - 1 <= value <= limit else None
     if kind == "double":
         return float(value)
     if kind == "ts":

@@ -13,8 +13,9 @@ import { type TempWorkspace, tempWorkspace } from './temp-workspace.js';
 /**
  * The landing batches both engines must agree on: emulator batches that overlap (the same posts
  * in several batches; astral characters, note_tweet, edits, HTML entities, partial errors), and a
- * batch with a corrupt gzip part, lines that are not JSON or have no `response`, posts without or
- * with a bad `id`, a user without `id`, a post retrieved twice, and a part missing from the lake.
+ * batch with a corrupt gzip part, lines that are not JSON (`NaN`) or have no `response` or only
+ * white space, posts without or with a bad `id` (`١٢٣٤`), a user without `id`, a post retrieved
+ * twice, and a part missing from the lake.
  */
 export async function writeNastyLanding(settings: Settings, lake: Lake, now: string): Promise<void> {
   // Overlapping queries: the same posts in several batches; the corpus has astral characters,
@@ -55,12 +56,16 @@ export async function writeNastyLanding(settings: Settings, lake: Lake, now: str
   const mixed = await writeLandingPart(lake, where, 2, [
     'this is not json',
     '{"no":"response"}',
+    '\ufeff', // blank to JavaScript's trim(), which Python's strip() does not take for white space
+    // NaN is not JSON, though Python's json.loads takes it
+    `{"retrieved_at":"${now}","response":{"data":[{"id":"2123747899645166212","text":"NaN","public_metrics":{"like_count":NaN}}]}}`,
     landingLine(
       meta,
       JSON.stringify({
         data: [
           { text: 'no id here' },
           { id: 'abc', text: 'bad id' },
+          { id: '١٢٣٤', text: 'an id in Arabic-Indic digits' },
           { id: '2123747899645166211', text: 'dup', created_at: now },
         ],
       }),

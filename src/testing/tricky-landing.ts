@@ -54,7 +54,15 @@ export async function writeTrickyLanding(lake: Lake, batchId = '20261120T1300000
           cashtags: [tag(42, 'TSLA', 47)],
           mentions: [{ start: 52, end: 56, username: 'ann', id: '12' }],
         },
-        public_metrics: { like_count: '12', retweet_count: true, reply_count: 1.5, quote_count: 7 },
+        // counters: of the wrong type (NULL), fractional (rounded half to even), too large for BIGINT (NULL)
+        public_metrics: {
+          like_count: '12',
+          retweet_count: true,
+          reply_count: 2.5,
+          quote_count: 7,
+          impression_count: 1e20,
+          bookmark_count: -9.3e18,
+        },
         edit_history_tweet_ids: ['2123747899645166300', '2123747899645166301'],
       },
       {
@@ -113,6 +121,7 @@ export async function writeTrickyLanding(lake: Lake, batchId = '20261120T1300000
       media: [
         { media_key: '3_1', type: 'photo', width: '100', height: 200 },
         { media_key: 9, type: 'photo' },
+        { media_key: '3_2', type: 'photo', width: 3e9, height: 3.5, duration_ms: 1e19 },
       ],
       places: [{ id: 'pl1', full_name: 'Somewhere', geo: { bbox: [1.5, '2', 3, 4] } }],
     },
@@ -169,7 +178,7 @@ export async function writeTrickyLanding(lake: Lake, batchId = '20261120T1300000
         id: '2123747899645166309',
         author_id: '12',
         created_at: '2026-11-20T10:55:00.000Z',
-        text: 'hosts https://t.co/h1 https://t.co/h2 https://t.co/h3 https://t.co/h4 https://t.co/h5',
+        text: 'hosts https://t.co/h1 https://t.co/h2 https://t.co/h3 https://t.co/h4 https://t.co/h5\u0085end',
         entities: {
           urls: [
             url(6, 'https://t.co/h1', 'https://Bücher.example/x'),
@@ -203,7 +212,10 @@ export async function writeTrickyLanding(lake: Lake, batchId = '20261120T1300000
       },
     ],
     includes: {
-      users: [user('11', { name: 'Renamed' }), user('12')],
+      users: [
+        user('11', { name: 'Renamed' }),
+        user('12', { public_metrics: { followers_count: 2 ** 63, following_count: 1.5, tweet_count: -0.5 } }),
+      ],
       tweets: [
         { id: '2123747899645166303', author_id: '12', created_at: T0, text: 'RT @ann: later copy ΟΔΟΣ' },
       ],

@@ -10,14 +10,17 @@ export function stagingType(kind: ColumnKind): string {
   return 'VARCHAR';
 }
 
-/** The SELECT list that casts staged values to the contract's types. */
+/**
+ * The SELECT list that casts staged values to the contract's types. A counter is rounded to an
+ * integer (half to even); one its column cannot hold (a `like_count` of 1e20) is NULL.
+ */
 export function castSelect(spec: TableSpec): string {
   return spec.columns
     .map(([col, kind]) => {
       const type = sqlType(kind) === 'DOUBLE PRECISION' ? 'DOUBLE' : sqlType(kind);
-      return type === 'VARCHAR' || type === 'BOOLEAN'
-        ? quoteIdent(col)
-        : `CAST(${quoteIdent(col)} AS ${type}) AS ${quoteIdent(col)}`;
+      if (type === 'VARCHAR' || type === 'BOOLEAN') return quoteIdent(col);
+      const cast = kind === 'int' || kind === 'int32' ? 'TRY_CAST' : 'CAST';
+      return `${cast}(${quoteIdent(col)} AS ${type}) AS ${quoteIdent(col)}`;
     })
     .join(', ');
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type RunningEmulator, startEmulator } from '../../emulator/index.js';
 import { LocalLake } from '../../lake/local/local-lake.js';
-import { TABLE_NAMES } from '../../schema/tables.js';
+import { type ProcessedTable, TABLE_NAMES, TABLES } from '../../schema/tables.js';
 import {
   manifestSummaries,
   quarantineRows,
@@ -61,6 +61,41 @@ describe('flattening in DuckDB gives what the TypeScript flattener gives', () =>
       );
       assert.equal(a.length, b.length);
     });
+
+  it('counters are rounded half to even, and one its column cannot hold is NULL (both flatteners)', async () => {
+    const columns = (table: string): string[] => TABLES[table as ProcessedTable].columns.map(([c]) => c);
+    for (const dir of [sql.dir, ts.dir]) {
+      const pick = async (table: string, key: string, names: string[]) => {
+        const row = (await tableRows(dir, table))
+          .map((r) => JSON.parse(r) as (string | null)[])
+          .find((r) => r[0] === key);
+        assert.ok(row, `${table} ${key}`);
+        return names.map((n) => row[columns(table).indexOf(n)]);
+      };
+      const counters = [
+        'like_count',
+        'retweet_count',
+        'reply_count',
+        'quote_count',
+        'impression_count',
+        'bookmark_count',
+      ];
+      assert.deepEqual(await pick('tweets', '2123747899645166301', counters), [
+        null,
+        null,
+        '2',
+        '7',
+        null,
+        null,
+      ]);
+      assert.deepEqual(await pick('media', '3_2', ['width', 'height', 'duration_ms']), [null, '4', null]);
+      assert.deepEqual(await pick('users', '12', ['followers_count', 'following_count', 'tweet_count']), [
+        null,
+        '2',
+        '0',
+      ]);
+    }
+  });
 
   it('identical quarantine and reconciliation counts', async () => {
     assert.deepEqual(await quarantineRows(sql.dir), await quarantineRows(ts.dir));

@@ -248,7 +248,8 @@ function tableSelects(batch: string): Record<ProcessedTable, string> {
   const ref = (type: string) => `p.referenced_tweets[list_position(ref_types, '${type}')]`;
   // Entities with a value, as `tp_ent` holds them (one GROUP BY instead of a list filter per kind).
   const count = (k: number) => `CAST(coalesce(counted.n${k}, 0) AS INTEGER)`;
-  const int = (json: string, type = 'BIGINT') => `CAST(tp_num(${json}) AS ${type})`;
+  // A counter is rounded to an integer; one its column cannot hold is NULL, like one of another type.
+  const int = (json: string, type = 'BIGINT') => `TRY_CAST(tp_num(${json}) AS ${type})`;
   const place = (k: number) =>
     `SELECT tp_ent.id AS tweet_id, val, uid, expanded, display, ` +
     `coalesce(sp.ps, CAST(found AS INTEGER)) AS start_index, coalesce(sp.pe, CAST(found AS INTEGER) + length(surface)) AS end_index, ` +

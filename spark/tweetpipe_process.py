@@ -28,7 +28,7 @@ import re
 import stringprep
 import unicodedata
 import zlib
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta
 
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
@@ -410,21 +410,33 @@ def b(v):
     return v if isinstance(v, bool) else None
 
 
+RFC3339 = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]{1,9}))?(?:Z|([+-])([0-9]{2}):([0-9]{2}))")
+EPOCH = datetime(1970, 1, 1)
+FIRST_MS, LAST_MS = -62135596800000, 253402300799999  # 0001-01-01T00:00:00.000Z, 9999-12-31T23:59:59.999Z
+
+
 def parse_ms(v):
-    """Date.parse for the ISO 8601 times X and tweetpipe write; None when it does not parse."""
-    if not isinstance(v, str):
+    """parseTimestamp (src/process/clean/parse-timestamp.ts): an RFC 3339 date-time, else None."""
+    m = RFC3339.fullmatch(v) if isinstance(v, str) else None
+    if not m:
+        return None
+    year, month, day, hour, minute, second = (int(g) for g in m.groups()[:6])
+    offset_hours, offset_minutes = int(m.group(9) or 0), int(m.group(10) or 0)
+    if offset_hours > 23 or offset_minutes > 59:
         return None
     try:
-        d = datetime.fromisoformat(v.replace("Z", "+00:00"))
-    except ValueError:
+        d = datetime(year, month, day, hour, minute, second)
+    except ValueError:  # no such day or time (30 February, 24:00, a leap second, year 0)
         return None
-    if d.tzinfo is None:
-        d = d.replace(tzinfo=timezone.utc)
-    return int(d.timestamp() * 1000)
+    offset = (-1 if m.group(8) == "-" else 1) * (offset_hours * 60 + offset_minutes) * 60000
+    ms = (d - EPOCH) // timedelta(milliseconds=1) + int((m.group(7) or "").ljust(3, "0")[:3]) - offset
+    return ms if FIRST_MS <= ms <= LAST_MS else None
 
 
 def iso(ms: int) -> str:
-    return datetime.fromtimestamp(ms / 1000, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}Z"
+    """new Date(ms).toISOString() (years 1-9999; strftime would not pad years before 1000)."""
+    d = EPOCH + timedelta(milliseconds=ms)
+    return f"{d.year:04d}-{d.month:02d}-{d.day:02d}T{d.hour:02d}:{d.minute:02d}:{d.second:02d}.{ms % 1000:03d}Z"
 
 
 # ---- one batch, as BatchFlattener does it -------------------------------------------------------

@@ -1,6 +1,7 @@
 import { snowflakeTime } from '../core/snowflake.js';
 import { emptyTableRows, type TableRows } from '../schema/tables.js';
 import { cleanText, normalizeTag, normalizeText, urlDomain } from './clean/clean-text.js';
+import { parseTimestamp } from './clean/parse-timestamp.js';
 import { placeEntities } from './clean/place-entities.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: API responses are untrusted JSON, checked field by field.
@@ -92,12 +93,12 @@ export class BatchFlattener {
       return;
     }
     const response = wrapper?.response;
-    const retrievedMs = Date.parse(wrapper?.retrieved_at);
+    const retrievedMs = parseTimestamp(wrapper?.retrieved_at);
     if (typeof response !== 'object' || response === null || Array.isArray(response)) {
       this.#quarantineLine('line has no "response" object', part, line, text);
       return;
     }
-    if (Number.isNaN(retrievedMs)) {
+    if (retrievedMs === null) {
       this.#quarantineLine('line has no valid "retrieved_at"', part, line, text);
       return;
     }
@@ -240,8 +241,7 @@ export class BatchFlattener {
 
   #flattenPost(rows: TableRows, id: string, c: Candidate): void {
     const p = c.post;
-    const createdMs = Date.parse(p.created_at);
-    const createdAt = new Date(Number.isNaN(createdMs) ? snowflakeTime(id) : createdMs).toISOString();
+    const createdAt = new Date(parseTimestamp(p.created_at) ?? snowflakeTime(id)).toISOString();
     const createdDate = createdAt.slice(0, 10);
     const note = p.note_tweet && typeof p.note_tweet.text === 'string' ? p.note_tweet : undefined;
     const text = cleanText(note ? note.text : (str(p.text) ?? ''));
@@ -320,7 +320,6 @@ export class BatchFlattener {
 }
 
 function isoOrNull(value: unknown): string | null {
-  if (typeof value !== 'string') return null;
-  const t = Date.parse(value);
-  return Number.isNaN(t) ? null : new Date(t).toISOString();
+  const t = parseTimestamp(value);
+  return t === null ? null : new Date(t).toISOString();
 }

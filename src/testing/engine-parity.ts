@@ -45,8 +45,20 @@ export async function writeNastyLanding(settings: Settings, lake: Lake, now: str
             created_at: now,
             entities: { hashtags: [{ start: 17, end: 20, tag: 'Ok' }] },
           },
+          // Timestamps: an offset is read; no zone, 30 February and 2026 are not timestamps (the
+          // post's time then comes from its id), whatever the machine's time zone.
+          { id: '2123747899645166213', text: 'offset', created_at: '2026-11-20T17:30:00.25+05:30' },
+          { id: '2123747899645166214', text: 'no zone', created_at: '2026-11-20T12:00:00' },
+          { id: '2123747899645166215', text: 'no such day', created_at: '2026-02-30T00:00:00Z' },
+          { id: '2123747899645166216', text: 'a number', created_at: 2026 },
         ],
-        includes: { users: [{ name: 'no id' }] },
+        includes: {
+          users: [
+            { name: 'no id' },
+            { id: '31', username: 'u31', created_at: '2026-11-20T24:00:00Z' },
+            { id: '32', username: 'u32', created_at: '2020-01-02T03:04:05-01:00' },
+          ],
+        },
       }),
     ),
   ]);
@@ -56,6 +68,7 @@ export async function writeNastyLanding(settings: Settings, lake: Lake, now: str
   const mixed = await writeLandingPart(lake, where, 2, [
     'this is not json',
     '{"no":"response"}',
+    landingLine({ ...meta, retrieved_at: '2026-11-20 12:00:00' }, '{"data":[]}'), // not RFC 3339
     '\ufeff', // blank to JavaScript's trim(), which Python's strip() does not take for white space
     // NaN is not JSON, though Python's json.loads takes it
     `{"retrieved_at":"${now}","response":{"data":[{"id":"2123747899645166212","text":"NaN","public_metrics":{"like_count":NaN}}]}}`,

@@ -103,7 +103,8 @@ export const LOWER_CASE_EXCEPTIONS = '[İΣ]';
  * - `tp_str(json)`, `tp_num(json)`, `tp_bool(json)`: the value when it is a JSON string, number
  *   or boolean, else NULL (as `str`, `num`, `bool`).
  * - `tp_id(json)`: a decimal 64-bit ID sent as a JSON string, else NULL (as `toId`).
- * - `tp_ts(text)`: an ISO-8601 UTC timestamp as the collector and X write it, else NULL.
+ * - `tp_ts(text)`: an ISO-8601 UTC timestamp as the collector and X write it, else NULL (and the
+ *   batch goes to TypeScript, whose `parseTimestamp` also takes zone offsets and years before 1000).
  * - `tp_clean(text)`: `cleanText` — `&lt;` `&gt;` `&amp;` decoded in one pass, NFC, C0 controls
  *   other than tab and newline removed (each step only where the text can need it).
  * - `tp_norm(text)`: `normalizeText` for text without `LOWER_CASE_EXCEPTIONS`.
@@ -116,7 +117,7 @@ export const MACROS = [
   `CREATE OR REPLACE TEMP MACRO tp_bool(j) AS CASE CAST(j AS VARCHAR) WHEN 'true' THEN true WHEN 'false' THEN false END`,
   `CREATE OR REPLACE TEMP MACRO tp_id(j) AS CASE WHEN regexp_full_match(CAST(j AS VARCHAR), '"[0-9]{1,19}"') ` +
     `THEN TRY_CAST(substring(CAST(j AS VARCHAR), 2, strlen(CAST(j AS VARCHAR)) - 2) AS BIGINT) END`,
-  String.raw`CREATE OR REPLACE TEMP MACRO tp_ts(s) AS CASE WHEN regexp_full_match(s, '[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,3})?Z') THEN TRY_CAST(rtrim(s, 'Z') AS TIMESTAMP) END`,
+  String.raw`CREATE OR REPLACE TEMP MACRO tp_ts(s) AS CASE WHEN regexp_full_match(s, '[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}T([01][0-9]|2[0-3]):[0-9]{2}:[0-9]{2}(\.[0-9]{1,3})?Z') THEN TRY_CAST(rtrim(s, 'Z') AS TIMESTAMP) END`,
   `CREATE OR REPLACE TEMP MACRO tp_unescape(t) AS CASE WHEN contains(t, '&') THEN replace(replace(replace(t, '&lt;', '<'), '&gt;', '>'), '&amp;', '&') ELSE t END`,
   // DuckDB's `nfc_normalize` ends the text at a NUL: text with one is normalized piece by piece
   // (NUL never composes, so NFC of the pieces is NFC of the whole).

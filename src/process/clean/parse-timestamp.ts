@@ -17,18 +17,34 @@ export function parseTimestamp(value: unknown): number | null {
   if (typeof value !== 'string') return null;
   const m = RFC3339.exec(value);
   if (!m) return null;
-  const [year, month, day, hour, minute, second, offsetHours, offsetMinutes] = [1, 2, 3, 4, 5, 6, 9, 10].map(
-    (i) => Number(m[i] ?? 0),
-  ) as [number, number, number, number, number, number, number, number];
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  const hour = Number(m[4]);
+  const minute = Number(m[5]);
+  const second = Number(m[6]);
+  const offsetHours = m[9] === undefined ? 0 : Number(m[9]);
+  const offsetMinutes = m[10] === undefined ? 0 : Number(m[10]);
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] ?? 0;
-  if (year < 1 || day < 1 || day > days || hour > 23 || minute > 59 || second > 59) return null;
-  if (offsetHours > 23 || offsetMinutes > 59) return null;
-  const ms = Number((m[7] ?? '').padEnd(3, '0').slice(0, 3));
-  const offset = (m[8] === '-' ? -1 : 1) * (offsetHours * 60 + offsetMinutes) * 60_000;
-  const utc = new Date(0);
-  utc.setUTCFullYear(year, month - 1, day); // (Date.UTC would read years 1-99 as 1901-1999)
-  utc.setUTCHours(hour, minute, second, ms);
-  const t = utc.getTime() - offset;
+  if (month < 1 || month > 12 || day < 1 || day > (month === 2 ? (leap ? 29 : 28) : MONTH_DAYS[month - 1]!))
+    return null;
+  if (year < 1 || hour > 23 || minute > 59 || second > 59 || offsetHours > 23 || offsetMinutes > 59)
+    return null;
+  const ms = m[7] === undefined ? 0 : Number(m[7].padEnd(3, '0').slice(0, 3));
+  const offset = (m[8] === '-' ? -1 : 1) * (offsetHours * 60 + offsetMinutes);
+  const t =
+    (((daysFromCivil(year, month, day) * 24 + hour) * 60 + minute - offset) * 60 + second) * 1000 + ms;
   return t >= FIRST_MS && t <= LAST_MS ? t : null;
+}
+
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Days from 1970-01-01 to a date of the proleptic Gregorian calendar (H. Hinnant's algorithm). */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146097 + dayOfEra - 719468;
 }

@@ -388,14 +388,73 @@ def not_json(constant: str):
     raise ValueError(f"{constant} is not JSON")
 
 
+def js_int(text: str):
+    """A JSON integer as JSON.parse reads it: a double, so exact only up to 2**53."""
+    value = int(text)
+    return value if -(2**53) <= value <= 2**53 else float(text)
+
+
+def js_loads(line: str):
+    return json.loads(line, parse_constant=not_json, parse_int=js_int)
+
+
+JS_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+JS_ESCAPED = re.compile('[\x00-\x1f"\\\\\ud800-\udfff]')
+ARRAY_INDEX = re.compile("0|[1-9][0-9]{0,9}")
+
+
+def js_string(text: str) -> str:
+    return '"' + JS_ESCAPED.sub(lambda m: JS_ESCAPES.get(m.group(0), f"\\u{ord(m.group(0)):04x}"), text) + '"'
+
+
+def js_number(x: float) -> str:
+    """Number.prototype.toString: the shortest digits that read back (repr's), JavaScript's layout."""
+    if x != x or x in (float("inf"), float("-inf")):
+        return "null"
+    if x == 0:
+        return "0"
+    mantissa, _, exp = repr(abs(x)).partition("e")
+    whole, _, frac = mantissa.partition(".")
+    digits = (whole + frac).lstrip("0")
+    point = len(whole) + int(exp or 0) - (len(whole + frac) - len((whole + frac).lstrip("0")))
+    digits = digits.rstrip("0")
+    k, sign = len(digits), "-" if x < 0 else ""
+    if k <= point <= 21:
+        return sign + digits + "0" * (point - k)
+    if 0 < point <= 21:
+        return sign + digits[:point] + "." + digits[point:]
+    if -6 < point <= 0:
+        return sign + "0." + "0" * -point + digits
+    e = point - 1
+    return sign + digits[0] + ("." + digits[1:] if k > 1 else "") + "e" + ("+" if e >= 0 else "-") + str(abs(e))
+
+
 def js_json(v) -> str:
-    return json.dumps(v, ensure_ascii=False, separators=(",", ":"))
+    """JSON.stringify(v): JavaScript's numbers, escapes, and its key order (array indexes first, ascending)."""
+    if v is None or v is True or v is False:
+        return {None: "null", True: "true", False: "false"}[v]
+    if isinstance(v, str):
+        return js_string(v)
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        return js_number(v)
+    if isinstance(v, list):
+        return "[" + ",".join(js_json(x) for x in v) + "]"
+    indexes = sorted((k for k in v if ARRAY_INDEX.fullmatch(k) and int(k) < 2**32 - 1), key=int)
+    keys = indexes + [k for k in v if k not in set(indexes)]
+    return "{" + ",".join(js_string(k) + ":" + js_json(v[k]) for k in keys) + "}"
+
+
+def js_slice(text: str, end: int) -> str:
+    """text.slice(0, end): JavaScript counts UTF-16 code units."""
+    return text.encode("utf-16-le", "surrogatepass")[: 2 * end].decode("utf-16-le", "surrogatepass")
 
 
 def id_problem(v):
     if v is None or v == "":
         return "post without id"
-    return None if to_id(v) is not None else f"id {js_json(v)[:40]} is not a decimal 64-bit integer"
+    return None if to_id(v) is not None else f"id {js_slice(js_json(v), 40)} is not a decimal 64-bit integer"
 
 
 def s(v):
@@ -486,7 +545,7 @@ def flatten_batch(batch: dict, contents: dict):
                 continue
             stats["lines_read"] += 1
             try:
-                wrapper = json.loads(line, parse_constant=not_json)
+                wrapper = js_loads(line)
             except ValueError as error:
                 stats["lines_quarantined"] += 1
                 quarantine.append(dict(reason=f"line is not valid JSON: {error}", part=key, line=line_no, raw=line))

@@ -69,6 +69,14 @@ export async function writeNastyLanding(settings: Settings, lake: Lake, now: str
     'this is not json',
     '{"no":"response"}',
     landingLine({ ...meta, retrieved_at: '2026-11-20 12:00:00' }, '{"data":[]}'), // not RFC 3339
+    // Numbers as JSON.parse reads them (doubles: 2**53 + 1 is 2**53, 1e400 is Infinity), and a
+    // quarantined post whose raw JSON is written as JSON.stringify writes it (keys "2", "10" first).
+    landingLine(
+      meta,
+      '{"data":[{"id":"2123747899645166217","text":"big counters","created_at":"2026-11-20T11:00:00Z",' +
+        '"public_metrics":{"like_count":9007199254740993,"retweet_count":1e400,"reply_count":100.0}},' +
+        '{"id":1.0,"text":"an id of 1.0","public_metrics":{"b":12345678901234567890,"10":1,"2":1e-7},"x":"\\u0001\\ud800"}]}',
+    ),
     '\ufeff', // blank to JavaScript's trim(), which Python's strip() does not take for white space
     // NaN is not JSON, though Python's json.loads takes it
     `{"retrieved_at":"${now}","response":{"data":[{"id":"2123747899645166212","text":"NaN","public_metrics":{"like_count":NaN}}]}}`,

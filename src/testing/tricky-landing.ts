@@ -190,6 +190,14 @@ export async function writeTrickyLanding(lake: Lake, batchId = '20261120T1300000
         },
       },
       {
+        // Offsets JSON.parse reads as Infinity (1e400, written below) are no offsets.
+        id: '2123747899645166310',
+        author_id: '12',
+        created_at: '2026-11-20T10:56:00.000Z',
+        text: 'edges #far #near',
+        entities: { hashtags: [tag('START_1E400', 'far', 'END_MINUS_1E400'), tag(11, 'near', 16)] },
+      },
+      {
         // One entity, two occurrences: the one nearest X's (shifted) offset is the second.
         id: '2123747899645166308',
         author_id: '12',
@@ -225,7 +233,10 @@ export async function writeTrickyLanding(lake: Lake, batchId = '20261120T1300000
   const where = { source: 'search_recent', ingestDate: '2026-11-20', batchId };
   const part0 = await writeLandingPart(lake, where, 0, [landingLine(meta(T0), JSON.stringify(first))]);
   const part1 = await writeLandingPart(lake, where, 1, [
-    landingLine(meta(T0), JSON.stringify(second)),
+    landingLine(
+      meta(T0),
+      JSON.stringify(second).replace('"START_1E400"', '1e400').replace('"END_MINUS_1E400"', '-1e400'),
+    ),
     '',
     landingLine(meta(T1), JSON.stringify({ data: [], meta: { result_count: 0 } })),
   ]);
@@ -239,7 +250,7 @@ export async function writeTrickyLanding(lake: Lake, batchId = '20261120T1300000
     committed_at: T1,
     parts: [part0, part1],
     pages: 3,
-    posts: 9,
+    posts: 10,
     partial_errors: 1,
     newest_id: null,
   });

@@ -35,7 +35,7 @@ export class EntityAnchor {
   place(surface: string, hintStart: number | undefined, hintEnd: number | undefined): [number, number] {
     const needle = surface.normalize('NFC');
     const surfaceLength = codePointLength(needle);
-    const hint = typeof hintStart === 'number' ? hintStart : 0;
+    const hint = Number.isFinite(hintStart) ? (hintStart as number) : 0; // (1e400 reads as Infinity)
     let best = -1;
     let bestDistance = Number.POSITIVE_INFINITY;
     for (const haystack of needle.length === needle.toLowerCase().length
@@ -59,7 +59,7 @@ export class EntityAnchor {
     }
     const start = Math.min(Math.max(0, hint), this.#length);
     const end = Math.min(
-      Math.max(start, typeof hintEnd === 'number' ? hintEnd : start + surfaceLength),
+      Math.max(start, Number.isFinite(hintEnd) ? (hintEnd as number) : start + surfaceLength),
       this.#length,
     );
     return [start, end];

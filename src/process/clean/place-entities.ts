@@ -18,6 +18,10 @@ export interface PlacedEntities {
   urls: Placed[];
 }
 
+/** X's `start` of an entity when it is a finite number, else 0 (not JavaScript's coercion of `"26"`). */
+const startOf = (entity: Json): number =>
+  typeof entity.start === 'number' && Number.isFinite(entity.start) ? entity.start : 0;
+
 /**
  * The contract's entity rules for one post: the entities with a usable surface (`tag`, `username`,
  * `url`), in order of X's `start`, each re-anchored in the cleaned `text` (hashtags, then cashtags,
@@ -30,7 +34,7 @@ export function placeEntities(text: string, entities: Json): PlacedEntities {
     return list
       .map((entity, index) => ({ entity, index }))
       .filter(({ entity }) => typeof entity?.[field] === 'string')
-      .sort((a, b) => (a.entity.start ?? 0) - (b.entity.start ?? 0))
+      .sort((a, b) => startOf(a.entity) - startOf(b.entity))
       .map(({ entity, index }) => {
         const [start, end] = anchor.place(`${prefix}${entity[field]}`, entity.start, entity.end);
         return { entity, index, start, end };

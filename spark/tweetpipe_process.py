@@ -646,7 +646,7 @@ def flatten_post(rows, pid, c, batch_id):
 
     def entity_list(name, field):
         items = entities.get(name) if isinstance(entities.get(name), list) else []
-        items = [e for e in items if isinstance(e, dict) and isinstance(e.get(field), str)]
+        items = [e for e in items if isinstance(e, dict) and isinstance(e.get(field), str) and e[field] != ""]
         return sorted(items, key=lambda e: e["start"] if is_number(e.get("start")) else 0)
 
     hashtags = entity_list("hashtags", "tag")

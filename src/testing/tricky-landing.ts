@@ -50,7 +50,7 @@ export async function writeTrickyLanding(lake: Lake, batchId = '20261120T1300000
         text: 'Q&amp;A &lt;b&gt; #first then\t#second and\u00a0$TSLA @ann',
         lang: 'en',
         entities: {
-          hashtags: [tag(10, 'first', 16), tag(26, 'second', 33), null, tag(1, 42)],
+          hashtags: [tag(10, 'first', 16), tag(26, 'second', 33), null, tag(1, 42), tag(3, '', 3)],
           cashtags: [tag(42, 'TSLA', 47)],
           mentions: [{ start: 52, end: 56, username: 'ann', id: '12' }],
         },
@@ -186,6 +186,7 @@ export async function writeTrickyLanding(lake: Lake, batchId = '20261120T1300000
             url(38, 'https://t.co/h3', 'https://ex%41mple.com:99999/'),
             url(54, 'https://t.co/h4', 'http://[::ffff:1.2.3.4]/'),
             url(70, 'https://t.co/h5', 'foo://Host.example/x'),
+            url(0, ''), // no URL: no entity (an empty surface would be found everywhere)
           ],
         },
       },

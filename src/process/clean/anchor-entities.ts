@@ -38,9 +38,12 @@ export class EntityAnchor {
     const hint = Number.isFinite(hintStart) ? (hintStart as number) : 0; // (1e400 reads as Infinity)
     let best = -1;
     let bestDistance = Number.POSITIVE_INFINITY;
-    for (const haystack of needle.length === needle.toLowerCase().length
-      ? [this.#text, this.#lower]
-      : [this.#text]) {
+    // (an empty needle is found everywhere: `indexOf('', at)` past the end would loop for ever)
+    for (const haystack of needle === ''
+      ? []
+      : needle.length === needle.toLowerCase().length
+        ? [this.#text, this.#lower]
+        : [this.#text]) {
       const target = haystack === this.#text ? needle : needle.toLowerCase();
       for (let at = haystack.indexOf(target); at >= 0; at = haystack.indexOf(target, at + 1)) {
         if (this.#used.has(at)) continue;

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { EntityAnchor } from './anchor-entities.js';
 import { cleanText, normalizeTag, normalizeText, urlDomain } from './clean-text.js';
+import { placeEntities } from './place-entities.js';
 
 describe('cleanText', () => {
   it('decodes &amp; &lt; &gt; in one pass', () => {
@@ -59,5 +60,26 @@ describe('EntityAnchor', () => {
   });
   it('keeps the given offsets, clamped, when the surface form is absent', () => {
     assert.deepEqual(new EntityAnchor('short').place('#missing', 2, 10), [2, 5]);
+  });
+  it('returns for an empty surface (it used to search for ever) and ignores offsets that are not finite', () => {
+    assert.deepEqual(new EntityAnchor('abc').place('', 1, 2), [1, 2]);
+    assert.deepEqual(new EntityAnchor('a #x').place('#x', Number.POSITIVE_INFINITY, undefined), [2, 4]);
+  });
+});
+
+describe('placeEntities', () => {
+  it('takes entities with a non-empty surface only, in order of a numeric start', () => {
+    const placed = placeEntities('#b #a', {
+      hashtags: [{ start: 3, tag: 'a' }, { start: '9', tag: 'b' }, { start: 1, tag: '' }, { tag: 7 }],
+      urls: [{ start: 0, end: 0, url: '' }],
+    });
+    assert.deepEqual(
+      placed.hashtags.map((p) => [p.entity.tag, p.index, p.start, p.end]),
+      [
+        ['b', 1, 0, 2],
+        ['a', 0, 3, 5],
+      ],
+    );
+    assert.deepEqual(placed.urls, []);
   });
 });

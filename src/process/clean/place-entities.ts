@@ -23,8 +23,8 @@ const startOf = (entity: Json): number =>
   typeof entity.start === 'number' && Number.isFinite(entity.start) ? entity.start : 0;
 
 /**
- * The contract's entity rules for one post: the entities with a usable surface (`tag`, `username`,
- * `url`), in order of X's `start`, each re-anchored in the cleaned `text` (hashtags, then cashtags,
+ * The contract's entity rules for one post: the entities with a usable surface (a `tag`, `username`
+ * or `url` that is a string and not empty), in order of X's `start`, each re-anchored in the cleaned `text` (hashtags, then cashtags,
  * mentions and URLs, sharing the occurrences already taken).
  */
 export function placeEntities(text: string, entities: Json): PlacedEntities {
@@ -33,7 +33,7 @@ export function placeEntities(text: string, entities: Json): PlacedEntities {
     const list: Json[] = Array.isArray(entities?.[name]) ? entities[name] : [];
     return list
       .map((entity, index) => ({ entity, index }))
-      .filter(({ entity }) => typeof entity?.[field] === 'string')
+      .filter(({ entity }) => typeof entity?.[field] === 'string' && entity[field] !== '')
       .sort((a, b) => startOf(a.entity) - startOf(b.entity))
       .map(({ entity, index }) => {
         const [start, end] = anchor.place(`${prefix}${entity[field]}`, entity.start, entity.end);

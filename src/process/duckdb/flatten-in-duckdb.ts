@@ -130,7 +130,7 @@ export async function flattenInDuckDB(
           `${kind === 'urls' ? 'tp_str(e.expanded_url)' : 'CAST(NULL AS VARCHAR)'} AS expanded, ` +
           `${kind === 'urls' ? 'tp_str(e.display_url)' : 'CAST(NULL AS VARCHAR)'} AS display ` +
           `FROM (SELECT id, text, generate_subscripts(ents.${kind}, 1) AS pos, unnest(ents.${kind}) AS e FROM tp_posts)`,
-      ).join(' UNION ALL ')}) WHERE val IS NOT NULL`,
+      ).join(' UNION ALL ')}) WHERE val <> ''`,
   );
   await conn.run(
     `CREATE OR REPLACE TEMP TABLE tp_slow AS ` +

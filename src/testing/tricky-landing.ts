@@ -191,6 +191,15 @@ export async function writeTrickyLanding(lake: Lake, batchId = '20261120T1300000
         },
       },
       {
+        // A text and a tag that start with U+FEFF, which a TextDecoder drops unless told not to;
+        // the tag twice, so the post is placed in TypeScript.
+        id: '2123747899645166311',
+        author_id: '12',
+        created_at: '2026-11-20T10:57:00.000Z',
+        text: '\ufeff#\ufeffbom and #\ufeffbom',
+        entities: { hashtags: [tag(1, '\ufeffbom', 6), tag(11, '\ufeffbom', 16)] },
+      },
+      {
         // Offsets JSON.parse reads as Infinity (1e400, written below) are no offsets.
         id: '2123747899645166310',
         author_id: '12',
@@ -251,7 +260,7 @@ export async function writeTrickyLanding(lake: Lake, batchId = '20261120T1300000
     committed_at: T1,
     parts: [part0, part1],
     pages: 3,
-    posts: 10,
+    posts: 11,
     partial_errors: 1,
     newest_id: null,
   });

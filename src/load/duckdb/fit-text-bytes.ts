@@ -35,8 +35,9 @@ export async function fitTextBytes(
   try {
     const read = (of: string) => `read_parquet(${of}, filename = true, file_row_number = true)`;
     const long = columns.map((c) => `strlen(${q(c)}) > ${maxBytes}`).join(' OR ');
+    // Values come across as JSON: @duckdb/node-api's TextDecoder drops a leading U+FEFF.
     const found = await conn.runAndReadAll(
-      `SELECT filename, file_row_number, ${columns.map(q).join(', ')} FROM ${read(`[${files.map(lit).join(', ')}]`)} WHERE ${long}`,
+      `SELECT filename, file_row_number, ${columns.map((c) => `CAST(to_json(${q(c)}) AS VARCHAR)`).join(', ')} FROM ${read(`[${files.map(lit).join(', ')}]`)} WHERE ${long}`,
     );
     const rows = found.getRows() as [string, bigint, ...(string | null)[]][];
     if (rows.length === 0) return fitted;
@@ -51,7 +52,7 @@ export async function fitTextBytes(
       appender.appendBigInt(rn);
       for (const v of values) {
         if (v === null) appender.appendNull();
-        else appender.appendVarchar(cutUtf8(v, maxBytes));
+        else appender.appendVarchar(cutUtf8(JSON.parse(v) as string, maxBytes));
       }
       appender.endRow();
     }

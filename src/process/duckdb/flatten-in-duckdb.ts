@@ -172,12 +172,15 @@ export async function dropFlattened(conn: DuckDBConnection): Promise<void> {
 
 /** The posts DuckDB cannot place exactly: cleaned text, entities placed and text normalized in TypeScript. */
 async function stageSlowPosts(conn: DuckDBConnection, dir: string): Promise<void> {
+  // Text comes across as JSON: @duckdb/node-api decodes a VARCHAR with a TextDecoder that drops a
+  // leading U+FEFF, which would shift every offset of the post (and miss its `tp_map` keys).
   const slow = await conn.runAndReadAll(
-    `SELECT CAST(id AS VARCHAR), text, CAST(to_json(ents) AS VARCHAR) FROM tp_posts WHERE id IN (SELECT id FROM tp_slow)`,
+    `SELECT CAST(id AS VARCHAR), CAST(to_json(text) AS VARCHAR), CAST(to_json(ents) AS VARCHAR) FROM tp_posts WHERE id IN (SELECT id FROM tp_slow)`,
   );
   const texts: [string, string][] = [];
   const positions: [number, string, number, number, number][] = [];
-  for (const [id, text, ents] of slow.getRows() as [string, string, string | null][]) {
+  for (const [id, textJson, ents] of slow.getRows() as [string, string, string | null][]) {
+    const text = JSON.parse(textJson) as string;
     texts.push([id, normalizeText(text)]);
     const placed = placeEntities(text, ents === null ? {} : JSON.parse(ents));
     ENTITY_KINDS.forEach(({ kind }, k) => {
@@ -196,13 +199,22 @@ async function stageSlowPosts(conn: DuckDBConnection, dir: string): Promise<void
 
 /** `tag_normalized` (NFKC) for every distinct tag, and `domain` for URLs that are not plain, from TypeScript. */
 async function stageLookups(conn: DuckDBConnection, dir: string): Promise<void> {
-  const tags = await conn.runAndReadAll(`SELECT DISTINCT val FROM tp_ent WHERE k IN (0, 1)`);
+  // (as JSON, which keeps a leading U+FEFF: see stageSlowPosts)
+  const tags = await conn.runAndReadAll(
+    `SELECT DISTINCT CAST(to_json(val) AS VARCHAR) FROM tp_ent WHERE k IN (0, 1)`,
+  );
   const urls = await conn.runAndReadAll(
-    `SELECT DISTINCT coalesce(expanded, val) FROM tp_ent WHERE k = 3 AND NOT coalesce(tp_plain_url(coalesce(expanded, val)), false)`,
+    `SELECT DISTINCT CAST(to_json(coalesce(expanded, val)) AS VARCHAR) FROM tp_ent WHERE k = 3 AND NOT coalesce(tp_plain_url(coalesce(expanded, val)), false)`,
   );
   const map: [string, string, string | null][] = [];
-  for (const [tag] of tags.getRows() as [string][]) map.push(['tag', tag, normalizeTag(tag)]);
-  for (const [url] of urls.getRows() as [string][]) map.push(['url', url, urlDomain(url)]);
+  for (const [json] of tags.getRows() as [string][]) {
+    const tag = JSON.parse(json) as string;
+    map.push(['tag', tag, normalizeTag(tag)]);
+  }
+  for (const [json] of urls.getRows() as [string][]) {
+    const url = JSON.parse(json) as string;
+    map.push(['url', url, urlDomain(url)]);
+  }
   await stage(conn, dir, 'tp_map', map, { kind: 'VARCHAR', key: 'VARCHAR', value: 'VARCHAR' });
 }
 

@@ -350,7 +350,7 @@ class EntityAnchor:
 
     def place(self, surface: str, hint_start, hint_end):
         needle = unicodedata.normalize("NFC", surface)
-        hint = hint_start if is_number(hint_start) else 0
+        hint = hint_start if is_offset(hint_start) else 0
         best, best_distance = -1, float("inf")
         haystacks = [self.text, self.lower] if utf16_len(needle) == utf16_len(needle.lower()) else [self.text]
         for haystack in haystacks:
@@ -368,13 +368,18 @@ class EntityAnchor:
             self.used.add(best)
             return best, best + len(needle)
         start = min(max(0, hint), self.length)
-        end = min(max(start, hint_end if is_number(hint_end) else start + len(needle)), self.length)
+        end = min(max(start, hint_end if is_offset(hint_end) else start + len(needle)), self.length)
         return start, end
 
 
 # ---- JSON value helpers, as in flatten-batch.ts -------------------------------------------------
 def is_number(v) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool) and v == v and v not in (float("inf"), float("-inf"))
+
+
+def is_offset(v) -> bool:
+    """An entity offset X could have sent: an integer (Number.isInteger; 2.5 and 1e400 are not)."""
+    return is_number(v) and float(v).is_integer()
 
 
 def to_id(v):

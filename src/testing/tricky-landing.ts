@@ -200,12 +200,18 @@ export async function writeTrickyLanding(lake: Lake, batchId = '20261120T1300000
         entities: { hashtags: [tag(1, '\ufeffbom', 6), tag(11, '\ufeffbom', 16)] },
       },
       {
-        // Offsets JSON.parse reads as Infinity (1e400, written below) are no offsets.
+        // Offsets JSON.parse reads as Infinity (1e400, written below), or 2.5, are no offsets.
         id: '2123747899645166310',
         author_id: '12',
         created_at: '2026-11-20T10:56:00.000Z',
         text: 'edges #far #near',
-        entities: { hashtags: [tag('START_1E400', 'far', 'END_MINUS_1E400'), tag(11, 'near', 16)] },
+        entities: {
+          hashtags: [
+            tag('START_1E400', 'far', 'END_MINUS_1E400'),
+            tag(11, 'near', 16),
+            tag(2.5, 'absent', 7.5),
+          ],
+        },
       },
       {
         // One entity, two occurrences: the one nearest X's (shifted) offset is the second.

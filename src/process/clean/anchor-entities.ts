@@ -35,7 +35,8 @@ export class EntityAnchor {
   place(surface: string, hintStart: number | undefined, hintEnd: number | undefined): [number, number] {
     const needle = surface.normalize('NFC');
     const surfaceLength = codePointLength(needle);
-    const hint = Number.isFinite(hintStart) ? (hintStart as number) : 0; // (1e400 reads as Infinity)
+    // X's offsets are integers: 2.5, or 1e400 (read as Infinity), is no offset.
+    const hint = Number.isInteger(hintStart) ? (hintStart as number) : 0;
     let best = -1;
     let bestDistance = Number.POSITIVE_INFINITY;
     // (an empty needle is found everywhere: `indexOf('', at)` past the end would loop for ever)
@@ -62,7 +63,7 @@ export class EntityAnchor {
     }
     const start = Math.min(Math.max(0, hint), this.#length);
     const end = Math.min(
-      Math.max(start, Number.isFinite(hintEnd) ? (hintEnd as number) : start + surfaceLength),
+      Math.max(start, Number.isInteger(hintEnd) ? (hintEnd as number) : start + surfaceLength),
       this.#length,
     );
     return [start, end];

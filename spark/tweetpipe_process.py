@@ -669,7 +669,7 @@ def flatten_post(rows, pid, c, batch_id):
     for u in urls:
         st, en = anchor.place(u["url"], u.get("start"), u.get("end"))
         expanded = s(u.get("expanded_url"))
-        rows["tweet_urls"].append([pid, u["url"], expanded, s(u.get("display_url")), url_domain(expanded or u["url"]), st, en, created_date])
+        rows["tweet_urls"].append([pid, u["url"], expanded, s(u.get("display_url")), url_domain(u["url"] if expanded is None else expanded), st, en, created_date])
     for r in refs:
         ref_id = to_id(r.get("id")) if isinstance(r, dict) else None
         if ref_id and isinstance(r.get("type"), str):

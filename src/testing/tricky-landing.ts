@@ -143,7 +143,7 @@ export async function writeTrickyLanding(lake: Lake, batchId = '20261120T1300000
         entities: {
           urls: [
             url(5, 'https://a.example/x'),
-            url(25, 'http://127.0.0.1/'),
+            url(25, 'http://127.0.0.1/', ''), // an empty expanded_url is the domain's source (none)
             url(43, 'https://xn--bcher-kva.example/'),
             url(74, 'https://a..b/'),
             url(88, 'https://xn--zz.example/'),

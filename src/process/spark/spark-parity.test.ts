@@ -10,6 +10,7 @@ import {
   twinWorkspaces,
   writeNastyLanding,
 } from '../../testing/engine-parity.js';
+import { writeMutatedLanding } from '../../testing/mutated-landing.js';
 import type { TempWorkspace } from '../../testing/temp-workspace.js';
 import { writeTrickyLanding } from '../../testing/tricky-landing.js';
 import { DuckDBEngine } from '../duckdb/duckdb-engine.js';
@@ -27,6 +28,7 @@ describe('Spark engine parity with DuckDB (same landing batches, same tables and
     [duck, spark] = await twinWorkspaces(em.url, async (settings, lake) => {
       await writeNastyLanding(settings, lake, NOW);
       await writeTrickyLanding(lake);
+      await writeMutatedLanding(settings, lake, { seed: 1, batches: 6, now: NOW });
     });
     await processPending(duck.settings(em.url), new LocalLake(duck.lakeUri), { engine: new DuckDBEngine() });
     await processPending(spark.settings(em.url), new LocalLake(spark.lakeUri), { engine: new SparkEngine() });

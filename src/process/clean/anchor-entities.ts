@@ -39,12 +39,14 @@ export class EntityAnchor {
     const hint = Number.isInteger(hintStart) ? (hintStart as number) : 0;
     let best = -1;
     let bestDistance = Number.POSITIVE_INFINITY;
-    // (an empty needle is found everywhere: `indexOf('', at)` past the end would loop for ever)
-    for (const haystack of needle === ''
-      ? []
-      : needle.length === needle.toLowerCase().length
-        ? [this.#text, this.#lower]
-        : [this.#text]) {
+    // An empty needle is found everywhere (`indexOf('', at)` past the end would loop for ever).
+    const haystacks =
+      needle === ''
+        ? []
+        : needle.length === needle.toLowerCase().length
+          ? [this.#text, this.#lower]
+          : [this.#text];
+    for (const haystack of haystacks) {
       const target = haystack === this.#text ? needle : needle.toLowerCase();
       for (let at = haystack.indexOf(target); at >= 0; at = haystack.indexOf(target, at + 1)) {
         if (this.#used.has(at)) continue;

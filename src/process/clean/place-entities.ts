@@ -24,8 +24,8 @@ const startOf = (entity: Json): number =>
 
 /**
  * The contract's entity rules for one post: the entities with a usable surface (a `tag`, `username`
- * or `url` that is a string and not empty), in order of X's `start`, each re-anchored in the cleaned `text` (hashtags, then cashtags,
- * mentions and URLs, sharing the occurrences already taken).
+ * or `url` that is a string and not empty), in order of X's `start`, each re-anchored in the
+ * cleaned `text` (hashtags, then cashtags, mentions and URLs, sharing the occurrences already taken).
  */
 export function placeEntities(text: string, entities: Json): PlacedEntities {
   const anchor = new EntityAnchor(text);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { EntityAnchor } from './anchor-entities.js';
 import { cleanText, normalizeTag, normalizeText, urlDomain } from './clean-text.js';
+import { decodePunycode } from './decode-punycode.js';
 import { placeEntities } from './place-entities.js';
 
 describe('cleanText', () => {
@@ -33,6 +34,22 @@ describe('normalizeTag and urlDomain', () => {
   it('takes the host without www', () => {
     assert.equal(urlDomain('https://www.Example.com/x?y'), 'example.com');
     assert.equal(urlDomain('not a url'), null);
+  });
+  it('refuses an xn-- label that is not Punycode of a valid label, whichever Node.js parses the URL', () => {
+    assert.equal(urlDomain('https://xn--bcher-kva.example/'), 'xn--bcher-kva.example');
+    assert.equal(urlDomain('https://Bücher.example/'), 'xn--bcher-kva.example');
+    for (const url of ['https://xn--zz.example/', 'https://xn--a.com/', 'https://xn--.com/'])
+      assert.equal(urlDomain(url), null, url);
+    assert.equal(urlDomain('foo://xn--zz/'), 'xn--zz', 'an opaque host is not IDNA');
+  });
+  it('decodes Punycode as RFC 3492 does', () => {
+    assert.equal(decodePunycode('bcher-kva'), 'bücher');
+    assert.equal(decodePunycode('wgv71a119e'), '日本語');
+    assert.equal(decodePunycode('ls8h'), '💩');
+    assert.equal(decodePunycode('mxacdxn-'), 'mxacdxn'); // basic code points only
+    assert.equal(decodePunycode('egbpdaj6bu4bxfgehfvwxn'), 'ليهمابتكلموشعربي؟'); // RFC 3492 7.1 (A)
+    for (const bad of ['zz', '0', '-', 'bcher-kva!', 'zzzzzzzzzzzzzzz'])
+      assert.equal(decodePunycode(bad), null, bad);
   });
 });
 

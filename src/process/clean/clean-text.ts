@@ -1,3 +1,5 @@
+import { decodePunycode } from './decode-punycode.js';
+
 const HTML_ENTITY = /&(amp|lt|gt);/g;
 const HTML_CHARS: Record<string, string> = { amp: '&', lt: '<', gt: '>' };
 // C0 controls except tab (\x09) and newline (\x0a).
@@ -34,12 +36,31 @@ export function normalizeTag(tag: string): string {
   return tag.normalize('NFKC').toLowerCase();
 }
 
-/** The host of a URL without `www.`, lower-case; null when it does not parse. */
+const SPECIAL_SCHEMES = new Set(['ftp:', 'file:', 'http:', 'https:', 'ws:', 'wss:']);
+// What a decoded `xn--` label may not be: empty, controls, format (but the joiners) or unassigned
+// code points, spaces.
+const NOT_A_LABEL = /^$|^\p{M}|(?![\u200c\u200d])[\p{C}\p{Z}]/u;
+
+/**
+ * The host of a URL without `www.`, lower-case; null when it does not parse. The host is
+ * `new URL`'s (the WHATWG URL Standard), except that an `xn--` label must decode to a valid
+ * label, as UTS #46 requires: not every Node.js checks it (26 keeps `xn--zz`, 20 does not).
+ */
 export function urlDomain(url: string | undefined | null): string | null {
   if (!url) return null;
+  let parsed: URL;
   try {
-    return new URL(url).hostname.toLowerCase().replace(/^www\./, '') || null;
+    parsed = new URL(url);
   } catch {
     return null;
   }
+  const host = parsed.hostname.toLowerCase();
+  if (SPECIAL_SCHEMES.has(parsed.protocol))
+    for (const label of host.split('.')) {
+      if (!label.startsWith('xn--')) continue;
+      const decoded = decodePunycode(label.slice(4));
+      if (decoded === null || NOT_A_LABEL.test(decoded) || decoded !== decoded.normalize('NFC').toLowerCase())
+        return null;
+    }
+  return host.replace(/^www\./, '') || null;
 }

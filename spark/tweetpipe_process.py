@@ -247,19 +247,19 @@ def ipv4_number(part: str):
     return int(part, radix) if part else 0
 
 
-def ends_in_number(domain: str) -> bool:
+def number_parts(domain: str):
+    """The domain's labels, one final empty label (a trailing dot) left out."""
     parts = domain.split(".")
-    if parts[-1] == "" and len(parts) > 1:
-        parts.pop()
-    last = parts[-1]
+    return parts[:-1] if parts[-1] == "" and len(parts) > 1 else parts
+
+
+def ends_in_number(domain: str) -> bool:
+    last = number_parts(domain)[-1]
     return last != "" and (last.isascii() and last.isdigit() or ipv4_number(last) is not None)
 
 
 def ipv4_host(domain: str):
-    parts = domain.split(".")
-    if parts[-1] == "" and len(parts) > 1:
-        parts.pop()
-    numbers = [ipv4_number(p) if p else None for p in parts]
+    numbers = [ipv4_number(p) if p else None for p in number_parts(domain)]
     if len(numbers) > 4 or None in numbers:
         return None
     if any(v > 255 for v in numbers[:-1]) or numbers[-1] >= 256 ** (5 - len(numbers)):

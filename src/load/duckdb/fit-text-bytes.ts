@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { textAsJson, textFromJson } from '../../core/duckdb-text.js';
 import { quoteString as lit, quoteIdent as q } from '../../core/sql-quote.js';
 
 /**
@@ -35,9 +36,8 @@ export async function fitTextBytes(
   try {
     const read = (of: string) => `read_parquet(${of}, filename = true, file_row_number = true)`;
     const long = columns.map((c) => `strlen(${q(c)}) > ${maxBytes}`).join(' OR ');
-    // Values come across as JSON: @duckdb/node-api's TextDecoder drops a leading U+FEFF.
     const found = await conn.runAndReadAll(
-      `SELECT filename, file_row_number, ${columns.map((c) => `CAST(to_json(${q(c)}) AS VARCHAR)`).join(', ')} FROM ${read(`[${files.map(lit).join(', ')}]`)} WHERE ${long}`,
+      `SELECT filename, file_row_number, ${columns.map((c) => textAsJson(q(c))).join(', ')} FROM ${read(`[${files.map(lit).join(', ')}]`)} WHERE ${long}`,
     );
     const rows = found.getRows() as [string, bigint, ...(string | null)[]][];
     if (rows.length === 0) return fitted;
@@ -52,7 +52,7 @@ export async function fitTextBytes(
       appender.appendBigInt(rn);
       for (const v of values) {
         if (v === null) appender.appendNull();
-        else appender.appendVarchar(cutUtf8(JSON.parse(v) as string, maxBytes));
+        else appender.appendVarchar(cutUtf8(textFromJson(v), maxBytes));
       }
       appender.endRow();
     }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { textAsJson, textFromJson } from '../../core/duckdb-text.js';
 import type { ProcessedTable } from '../../schema/tables.js';
 import { normalizeTag, normalizeText, urlDomain } from '../clean/clean-text.js';
 import { placeEntities } from '../clean/place-entities.js';
@@ -172,15 +173,14 @@ export async function dropFlattened(conn: DuckDBConnection): Promise<void> {
 
 /** The posts DuckDB cannot place exactly: cleaned text, entities placed and text normalized in TypeScript. */
 async function stageSlowPosts(conn: DuckDBConnection, dir: string): Promise<void> {
-  // Text comes across as JSON: @duckdb/node-api decodes a VARCHAR with a TextDecoder that drops a
-  // leading U+FEFF, which would shift every offset of the post (and miss its `tp_map` keys).
+  // (text as JSON: a leading U+FEFF dropped would shift every offset of the post)
   const slow = await conn.runAndReadAll(
-    `SELECT CAST(id AS VARCHAR), CAST(to_json(text) AS VARCHAR), CAST(to_json(ents) AS VARCHAR) FROM tp_posts WHERE id IN (SELECT id FROM tp_slow)`,
+    `SELECT CAST(id AS VARCHAR), ${textAsJson('text')}, CAST(to_json(ents) AS VARCHAR) FROM tp_posts WHERE id IN (SELECT id FROM tp_slow)`,
   );
   const texts: [string, string][] = [];
   const positions: [number, string, number, number, number][] = [];
   for (const [id, textJson, ents] of slow.getRows() as [string, string, string | null][]) {
-    const text = JSON.parse(textJson) as string;
+    const text = textFromJson(textJson);
     texts.push([id, normalizeText(text)]);
     const placed = placeEntities(text, ents === null ? {} : JSON.parse(ents));
     ENTITY_KINDS.forEach(({ kind }, k) => {
@@ -199,22 +199,16 @@ async function stageSlowPosts(conn: DuckDBConnection, dir: string): Promise<void
 
 /** `tag_normalized` (NFKC) for every distinct tag, and `domain` for URLs that are not plain, from TypeScript. */
 async function stageLookups(conn: DuckDBConnection, dir: string): Promise<void> {
-  // (as JSON, which keeps a leading U+FEFF: see stageSlowPosts)
-  const tags = await conn.runAndReadAll(
-    `SELECT DISTINCT CAST(to_json(val) AS VARCHAR) FROM tp_ent WHERE k IN (0, 1)`,
-  );
+  // (as JSON, so that a key starting with U+FEFF matches `tp_ent`)
+  const tags = await conn.runAndReadAll(`SELECT DISTINCT ${textAsJson('val')} FROM tp_ent WHERE k IN (0, 1)`);
   const urls = await conn.runAndReadAll(
-    `SELECT DISTINCT CAST(to_json(coalesce(expanded, val)) AS VARCHAR) FROM tp_ent WHERE k = 3 AND NOT coalesce(tp_plain_url(coalesce(expanded, val)), false)`,
+    `SELECT DISTINCT ${textAsJson('coalesce(expanded, val)')} FROM tp_ent WHERE k = 3 AND NOT coalesce(tp_plain_url(coalesce(expanded, val)), false)`,
   );
   const map: [string, string, string | null][] = [];
-  for (const [json] of tags.getRows() as [string][]) {
-    const tag = JSON.parse(json) as string;
+  for (const tag of (tags.getRows() as [string][]).map(([json]) => textFromJson(json)))
     map.push(['tag', tag, normalizeTag(tag)]);
-  }
-  for (const [json] of urls.getRows() as [string][]) {
-    const url = JSON.parse(json) as string;
+  for (const url of (urls.getRows() as [string][]).map(([json]) => textFromJson(json)))
     map.push(['url', url, urlDomain(url)]);
-  }
   await stage(conn, dir, 'tp_map', map, { kind: 'VARCHAR', key: 'VARCHAR', value: 'VARCHAR' });
 }
 

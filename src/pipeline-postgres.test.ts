@@ -81,5 +81,37 @@ describe('pipeline end to end: emulator → local lake → PostgreSQL warehouse'
     assert.equal(again.batches, 0);
     assert.equal(again.skipped, 2);
     assert.deepEqual(await fingerprint(uri), await fingerprint(ws));
+
+    // status counts what the warehouse holds, as the warehouse does.
+    const report = JSON.parse((await status(uri)).out);
+    assert.equal(report.warehouse.batches_loaded, 2);
+    assert.equal(report.warehouse.rows.fact_tweets, (await fingerprint(ws)).counts.fact_tweets);
   });
+
+  it('status only reads: a database no load has used stays empty', async () => {
+    const uri = await pg.newDatabase();
+    const shown = await status(uri, []);
+    assert.equal(shown.code, 0, shown.err);
+    assert.match(shown.out, /^Warehouse {3}postgres:\S+: not created yet/m);
+    const tables = await query(
+      uri,
+      "SELECT count(*) AS n FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema')",
+    );
+    assert.equal(Number(tables[0]!.n), 0, 'no table was created');
+  });
+
+  /** `tweetpipe status` on the workspace's lake and the warehouse at `uri` (`--json` unless `args` says otherwise). */
+  async function status(uri: string, args = ['--json']) {
+    const child = spawn(process.execPath, [BIN, ...args, 'status'], {
+      cwd: ws.dir,
+      env: { ...process.env, TWEETPIPE_LAKE: ws.lakeUri, TWEETPIPE_WAREHOUSE: uri },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    const code = await new Promise<number | null>((r) => child.on('close', (c) => r(c)));
+    return { code, out, err };
+  }
 });

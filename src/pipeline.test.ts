@@ -4,6 +4,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { collect } from './collect/index.js';
 import { landingLine } from './collect/landing-line.js';
 import { commitLandingBatch, writeLandingPart } from './collect/landing-writer.js';
@@ -271,6 +272,47 @@ describe('pipeline end to end: emulator → local lake → DuckDB warehouse', ()
     assert.equal(loaded.warehouse.rows.fact_tweets, Number(facts!.n));
     assert.ok(loaded.warehouse.batches_loaded > 0);
     assert.equal(loaded.lake.landing.not_processed, 0);
+  });
+
+  it('status reports the rest when another process holds the warehouse, and a load waits for a brief hold', async () => {
+    const before = await fingerprint(baseline);
+    // Another process holds the DuckDB file (this one: a notebook, say, or a load on another lake).
+    const holder = await DuckDBInstance.create(baseline.warehousePath);
+    const held = await holder.connect();
+    let holding = true;
+    const release = () => {
+      if (!holding) return;
+      held.closeSync();
+      holder.closeSync();
+      holding = false;
+    };
+    try {
+      const status = await finish(cli(baseline, em.url, ['status']));
+      assert.equal(status.code, 0, status.err);
+      assert.match(status.out, /^Lake {8}file:/m, 'the lake is reported');
+      assert.match(
+        status.out,
+        /^ {2}"#AI OR #climate": since_id \d+, last batch/m,
+        'the checkpoints are reported',
+      );
+      assert.match(status.out, /^Warehouse {3}duckdb:\S+: cannot be read now: .*in use by another process/m);
+      const json = JSON.parse((await finish(cli(baseline, em.url, ['--json', 'status']))).out);
+      assert.match(json.warehouse.unavailable, /in use by another process/);
+      assert.equal(json.warehouse.rows, null);
+      assert.ok(json.lake.landing.batches > 0);
+      // A load started now waits for the file, which is let go of a moment later.
+      const loading = finish(cli(baseline, em.url, ['load']));
+      await new Promise((r) => setTimeout(r, 1_000));
+      release();
+      const loaded = await loading;
+      assert.equal(loaded.code, 0, loaded.err);
+      assert.match(loaded.out, /nothing new to load/);
+    } finally {
+      release();
+    }
+    // status only reads: the file is as it was (no migration, no write).
+    assert.equal((await finish(cli(baseline, em.url, ['status']))).code, 0);
+    assert.deepEqual(await fingerprint(baseline), before);
   });
 
   it('fails fast on bad configuration, naming the setting', async () => {

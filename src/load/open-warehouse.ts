@@ -7,9 +7,12 @@ const redshift: Open = async (uri, options) =>
 
 /** Warehouse implementations by URI scheme, imported only when used. */
 const ADAPTERS: Record<string, Open> = {
-  duckdb: async (uri) => (await import('./duckdb/duckdb-warehouse.js')).DuckDBWarehouse.open(uri),
-  postgres: async (uri) => (await import('./postgres/postgres-warehouse.js')).PostgresWarehouse.open(uri),
-  postgresql: async (uri) => (await import('./postgres/postgres-warehouse.js')).PostgresWarehouse.open(uri),
+  duckdb: async (uri, options) =>
+    (await import('./duckdb/duckdb-warehouse.js')).DuckDBWarehouse.open(uri, { readOnly: options.readOnly }),
+  postgres: async (uri, options) =>
+    (await import('./postgres/postgres-warehouse.js')).PostgresWarehouse.open(uri, options),
+  postgresql: async (uri, options) =>
+    (await import('./postgres/postgres-warehouse.js')).PostgresWarehouse.open(uri, options),
   redshift,
   'redshift-data': redshift,
 };

@@ -49,4 +49,9 @@ export interface WarehouseOptions {
   redshiftIamRole?: string;
   /** Secrets Manager ARN with the database credentials, for `redshift-data://`. */
   redshiftSecretArn?: string;
+  /**
+   * Only to read (`status`): a DuckDB file is attached read-only and a PostgreSQL session is
+   * read-only, so nothing can change the warehouse; `migrate` and `loadBatch` then fail.
+   */
+  readOnly?: boolean;
 }

@@ -1,13 +1,11 @@
-import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { formatUsd } from '../../collect/budget.js';
 import type { QueryCheckpoint } from '../../collect/checkpoint.js';
-import { redactUri } from '../../core/redact-uri.js';
 import { getJson } from '../../lake/lake.js';
 import { liveLeases } from '../../lake/lease.js';
 import { LANDING, PROCESSED, QUARANTINE, STATE } from '../../lake/zones.js';
-import { listProcessedManifests, openWarehouse } from '../../load/index.js';
-import { STAR_TABLES } from '../../load/star-schema.js';
+import { listProcessedManifests } from '../../load/index.js';
+import { type WarehouseStatus, warehouseStatus } from '../../load/warehouse-status.js';
 import { listLandingBatches } from '../../process/index.js';
 import { bytes, counts, n, plural } from '../format.js';
 import { printJson, type StageContext, stageContext } from '../stage-context.js';
@@ -35,8 +33,7 @@ export interface StatusReport {
     /** A budget limit cut its pagination; the next run goes on. */
     resumes: boolean;
   }[];
-  /** `batches_loaded` and `rows` are null while a DuckDB warehouse file does not exist yet. */
-  warehouse: { uri: string; batches_loaded: number | null; rows: Record<string, number> | null };
+  warehouse: WarehouseStatus;
   last_runs: Record<'collect' | 'process' | 'load', { finished_at: string; runs: number } | null>;
   running: { what: string; pid: number; host: string; since: string }[];
 }
@@ -83,25 +80,7 @@ export async function statusReport(ctx: StageContext): Promise<StatusReport> {
     });
   }
 
-  const warehouse: StatusReport['warehouse'] = {
-    uri: redactUri(settings.warehouse),
-    batches_loaded: null,
-    rows: null,
-  };
-  const file = settings.warehouse.replace(/^duckdb:\/\//, '');
-  if (!settings.warehouse.startsWith('duckdb://') || existsSync(file)) {
-    const opened = await openWarehouse(settings.warehouse, settings.warehouseOptions);
-    try {
-      await opened.migrate();
-      warehouse.batches_loaded = (await opened.loadedBatches()).size;
-      warehouse.rows = {};
-      for (const t of [...STAR_TABLES.map((s) => s.name), 'dim_date']) {
-        warehouse.rows[t] = Number((await opened.query(`SELECT count(*) AS c FROM "${t}"`))[0]?.c ?? 0);
-      }
-    } finally {
-      await opened.close();
-    }
-  }
+  const warehouse = await warehouseStatus(settings.warehouse, settings.warehouseOptions);
 
   const lastRuns = {} as StatusReport['last_runs'];
   for (const stage of ['collect', 'process', 'load'] as const) {
@@ -176,7 +155,9 @@ export async function printStatus(ctx: StageContext): Promise<void> {
   }
 
   const { warehouse } = report;
-  if (warehouse.batches_loaded === null || warehouse.rows === null) {
+  if (warehouse.unavailable !== null) {
+    console.log(`Warehouse   ${warehouse.uri}: cannot be read now: ${warehouse.unavailable}`);
+  } else if (warehouse.batches_loaded === null || warehouse.rows === null) {
     console.log(`Warehouse   ${warehouse.uri}: not created yet (run \`tweetpipe load\`)`);
   } else {
     console.log(`Warehouse   ${warehouse.uri}: ${n(warehouse.batches_loaded)} batches loaded`);

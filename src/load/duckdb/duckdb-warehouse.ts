@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { FatalError } from '../../core/errors.js';
+import { sleep } from '../../core/sleep.js';
 import { quoteString as lit } from '../../core/sql-quote.js';
 import type { ProcessedManifest } from '../../process/processed-manifest.js';
 import { mergeSql, starSchemaDdl } from '../sql/star-ddl.js';
@@ -34,7 +35,17 @@ const PER_POST_FROM_ROWS = 1_000_000;
 export interface DuckDBWarehouseOptions {
   /** Rows from which occurrence tables are compared per post (default `PER_POST_FROM_ROWS`; tests set 0). */
   perPostFromRows?: number;
+  /** Attach the file read-only (`status`): it must exist, and nothing can change it. */
+  readOnly?: boolean;
+  /** How long to wait for another process to let go of the file before failing (default `LOCK_WAIT_MS`, 1 s read-only). */
+  lockWaitMs?: number;
 }
+
+/** DuckDB's error when another process holds the file. */
+const LOCKED = /Could not set lock|lock on file/i;
+
+/** How long `open` waits for another process's lock on the file (a `status` holds it well under a second). */
+const LOCK_WAIT_MS = 5_000;
 
 /** The default warehouse: a DuckDB database file (`duckdb://PATH`). */
 export class DuckDBWarehouse implements Warehouse {
@@ -52,7 +63,7 @@ export class DuckDBWarehouse implements Warehouse {
 
   static async open(uri: string, options: DuckDBWarehouseOptions = {}): Promise<DuckDBWarehouse> {
     const file = uri.slice('duckdb://'.length);
-    mkdirSync(path.dirname(file), { recursive: true });
+    if (!options.readOnly) mkdirSync(path.dirname(file), { recursive: true });
     let instance: DuckDBInstance | undefined;
     try {
       // Each batch's commit is durable in the write-ahead log; checkpointing (rewriting tables and
@@ -78,7 +89,18 @@ export class DuckDBWarehouse implements Warehouse {
       // which DuckDB writes compressed into the file as the batch loads instead of logging them
       // uncompressed at commit and compressing them again at the checkpoint (1M-post benchmark:
       // 7.6-7.9 s against 8.3-8.6 s; the data takes about 10% more space).
-      await conn.run(`ATTACH ${lit(file)} AS warehouse (ROW_GROUP_SIZE ${ROW_GROUP_SIZE})`);
+      const attach = `ATTACH ${lit(file)} AS warehouse (${options.readOnly ? 'READ_ONLY' : `ROW_GROUP_SIZE ${ROW_GROUP_SIZE}`})`;
+      // Another process's hold on the file may be brief (a `status` reading it): wait for it a while.
+      const until = Date.now() + (options.lockWaitMs ?? (options.readOnly ? 1_000 : LOCK_WAIT_MS));
+      for (;;) {
+        try {
+          await conn.run(attach);
+          break;
+        } catch (error) {
+          if (!LOCKED.test((error as Error).message) || Date.now() >= until) throw error;
+          await sleep(200);
+        }
+      }
       await conn.run('USE warehouse');
       return new DuckDBWarehouse(
         uri,
@@ -90,7 +112,7 @@ export class DuckDBWarehouse implements Warehouse {
     } catch (error) {
       instance?.closeSync();
       const message = (error as Error).message;
-      if (/lock/i.test(message))
+      if (LOCKED.test(message))
         throw new FatalError(`warehouse ${file} is in use by another process (${message.split('\n')[0]})`);
       throw new FatalError(`cannot open warehouse ${file}: ${message.split('\n')[0]}`);
     }

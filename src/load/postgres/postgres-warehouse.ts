@@ -12,7 +12,7 @@ import type { ProcessedManifest } from '../../process/processed-manifest.js';
 import { parquetToCsv } from '../duckdb/parquet-to-csv.js';
 import { mergeSql, starSchemaDdl } from '../sql/star-ddl.js';
 import { STAR_TABLES, type StarTable } from '../star-schema.js';
-import type { LoadResult, Warehouse } from '../warehouse.js';
+import type { LoadResult, Warehouse, WarehouseOptions } from '../warehouse.js';
 
 const MIGRATIONS: ((client: pg.PoolClient | pg.Client) => Promise<void>)[] = [
   async (client) => {
@@ -32,10 +32,14 @@ export class PostgresWarehouse implements Warehouse {
     private readonly client: pg.Client,
   ) {}
 
-  static async open(uri: string): Promise<PostgresWarehouse> {
+  static async open(
+    uri: string,
+    options: Pick<WarehouseOptions, 'readOnly'> = {},
+  ): Promise<PostgresWarehouse> {
     const client = new pg.Client(clientConfig(uri));
     try {
       await client.connect();
+      if (options.readOnly) await client.query('SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY');
     } catch (error) {
       await client.end().catch(() => {});
       throw connectionError(error, uri);

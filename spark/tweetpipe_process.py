@@ -400,7 +400,81 @@ def js_int(text: str):
 
 
 def js_loads(line: str):
-    return json.loads(line, parse_constant=not_json, parse_int=js_int)
+    try:
+        return json.loads(line, parse_constant=not_json, parse_int=js_int)
+    except RecursionError:
+        return deep_loads(line)
+
+
+JSON_WS = re.compile(r"[ \t\n\r]*")
+JSON_NUMBER = re.compile(r"(-?(?:0|[1-9][0-9]*))(\.[0-9]+)?([eE][-+]?[0-9]+)?")
+JSON_LITERALS = (("true", True), ("false", False), ("null", None))
+
+
+def deep_loads(text: str):
+    """js_loads without recursion, for a line nested deeper than Python's recursion limit (JSON.parse
+    reads any depth): the same values, key order and duplicate keys as json.loads gives."""
+    open_: list = []  # [container, key] of every array or object being read, outermost first
+    i = JSON_WS.match(text, 0).end()
+
+    def key_at(i: int):
+        if text[i : i + 1] != '"':
+            raise ValueError(f"expected a key at {i}")
+        key, i = json.decoder.scanstring(text, i + 1, True)
+        i = JSON_WS.match(text, i).end()
+        if text[i : i + 1] != ":":
+            raise ValueError(f"expected ':' at {i}")
+        return key, JSON_WS.match(text, i + 1).end()
+
+    while True:
+        c = text[i : i + 1]
+        if c in ("{", "["):
+            i = JSON_WS.match(text, i + 1).end()
+            if text[i : i + 1] == ("}" if c == "{" else "]"):
+                value, i = ({} if c == "{" else []), i + 1
+            elif c == "{":
+                key, i = key_at(i)
+                open_.append([{}, key])
+                continue
+            else:
+                open_.append([[], None])
+                continue
+        elif c == '"':
+            value, i = json.decoder.scanstring(text, i + 1, True)
+        else:
+            number = JSON_NUMBER.match(text, i)
+            literal = next(((w, v) for w, v in JSON_LITERALS if text.startswith(w, i)), None)
+            if number:
+                whole, frac, exp = number.groups()
+                value = js_int(whole) if frac is None and exp is None else float(number.group(0))
+                i = number.end()
+            elif literal:
+                value, i = literal[1], i + len(literal[0])
+            elif constant := next((w for w in ("NaN", "Infinity", "-Infinity") if text.startswith(w, i)), None):
+                not_json(constant)
+            else:
+                raise ValueError(f"expected a value at {i}")
+        # The value read goes into its container; containers that end here are values in turn.
+        while True:
+            i = JSON_WS.match(text, i).end()
+            if not open_:
+                if i != len(text):
+                    raise ValueError(f"extra data at {i}")
+                return value
+            top = open_[-1]
+            if isinstance(top[0], dict):
+                top[0][top[1]] = value
+            else:
+                top[0].append(value)
+            c = text[i : i + 1]
+            if c == ",":
+                i = JSON_WS.match(text, i + 1).end()
+                if isinstance(top[0], dict):
+                    top[1], i = key_at(i)
+                break
+            if c != ("}" if isinstance(top[0], dict) else "]"):
+                raise ValueError(f"expected ',' or a closing bracket at {i}")
+            value, i = open_.pop()[0], i + 1
 
 
 JS_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
@@ -436,6 +510,53 @@ def js_number(x: float) -> str:
 
 def js_json(v) -> str:
     """JSON.stringify(v): JavaScript's numbers, escapes, and its key order (array indexes first, ascending)."""
+    try:
+        return js_json_nested(v)
+    except RecursionError:
+        return deep_json(v)
+
+
+def js_keys(v: dict) -> list:
+    """Object.keys order: array indexes first, ascending, then the others as inserted."""
+    indexes = sorted((k for k in v if ARRAY_INDEX.fullmatch(k) and int(k) < 2**32 - 1), key=int)
+    return indexes + [k for k in v if k not in set(indexes)]
+
+
+def deep_json(v) -> str:
+    """js_json without recursion, for values nested deeper than the recursion limit (as jsonText in TypeScript)."""
+    out: list[str] = []
+    open_: list = []  # [container, keys, next index]
+
+    def write(x):
+        if isinstance(x, list):
+            out.append("[")
+            open_.append([x, None, 0])
+        elif isinstance(x, dict):
+            out.append("{")
+            open_.append([x, js_keys(x), 0])
+        else:
+            out.append(js_json_nested(x))
+
+    write(v)
+    while open_:
+        top = open_[-1]
+        container, keys, at = top
+        if at == len(container if keys is None else keys):
+            out.append("]" if keys is None else "}")
+            open_.pop()
+            continue
+        if at > 0:
+            out.append(",")
+        top[2] += 1
+        if keys is None:
+            write(container[at])
+        else:
+            out.append(js_string(keys[at]) + ":")
+            write(container[keys[at]])
+    return "".join(out)
+
+
+def js_json_nested(v) -> str:
     if v is None or v is True or v is False:
         return {None: "null", True: "true", False: "false"}[v]
     if isinstance(v, str):
@@ -445,10 +566,8 @@ def js_json(v) -> str:
     if isinstance(v, float):
         return js_number(v)
     if isinstance(v, list):
-        return "[" + ",".join(js_json(x) for x in v) + "]"
-    indexes = sorted((k for k in v if ARRAY_INDEX.fullmatch(k) and int(k) < 2**32 - 1), key=int)
-    keys = indexes + [k for k in v if k not in set(indexes)]
-    return "{" + ",".join(js_string(k) + ":" + js_json(v[k]) for k in keys) + "}"
+        return "[" + ",".join(js_json_nested(x) for x in v) + "]"
+    return "{" + ",".join(js_string(k) + ":" + js_json_nested(v[k]) for k in js_keys(v)) + "}"
 
 
 def js_slice(text: str, end: int) -> str:

@@ -3,6 +3,7 @@ import { emptyTableRows, type TableRows } from '../schema/tables.js';
 import { cleanText, normalizeTag, normalizeText, urlDomain } from './clean/clean-text.js';
 import { parseTimestamp } from './clean/parse-timestamp.js';
 import { placeEntities } from './clean/place-entities.js';
+import { jsonText } from './json-text.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: API responses are untrusted JSON, checked field by field.
 type Json = Record<string, any>;
@@ -45,9 +46,7 @@ export function toId(value: unknown): string | null {
 
 function idProblem(value: unknown): string | null {
   if (value === undefined || value === null || value === '') return 'post without id';
-  return toId(value) === null
-    ? `id ${JSON.stringify(value).slice(0, 40)} is not a decimal 64-bit integer`
-    : null;
+  return toId(value) === null ? `id ${jsonText(value).slice(0, 40)} is not a decimal 64-bit integer` : null;
 }
 
 /** A JSON string value, or null (a value of another type is not cast). */
@@ -122,7 +121,7 @@ export class BatchFlattener {
           reason: `user ${idProblem(user?.id)?.replace('post', 'user')}`,
           part,
           line,
-          raw: JSON.stringify(user),
+          raw: jsonText(user),
         });
         continue;
       }
@@ -160,7 +159,7 @@ export class BatchFlattener {
       typeof post === 'object' && post !== null ? idProblem(post.id) : 'post is not a JSON object';
     if (problem) {
       this.stats.posts_quarantined++;
-      this.quarantine.push({ reason: problem, part, line, raw: JSON.stringify(post) });
+      this.quarantine.push({ reason: problem, part, line, raw: jsonText(post) });
       return;
     }
     const id = post.id as string;

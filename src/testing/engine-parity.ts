@@ -9,6 +9,7 @@ import type { Settings } from '../config/settings.js';
 import type { Lake } from '../lake/lake.js';
 import { LocalLake } from '../lake/local/local-lake.js';
 import { type TempWorkspace, tempWorkspace } from './temp-workspace.js';
+import { DEEP } from './tricky-landing.js';
 
 /**
  * The landing batches both engines must agree on: emulator batches that overlap (the same posts
@@ -78,6 +79,11 @@ export async function writeNastyLanding(settings: Settings, lake: Lake, now: str
         '{"id":1.0,"text":"an id of 1.0","public_metrics":{"b":12345678901234567890,"10":1,"2":1e-7},"x":"\\u0001\\ud800"}]}',
     ),
     '\ufeff', // blank to JavaScript's trim(), which Python's strip() does not take for white space
+    // A post and a user without an id, nested deeper than a recursive JSON writer goes: quarantined.
+    landingLine(
+      meta,
+      `{"data":[{"text":"no id, deep","junk":${DEEP}}],"includes":{"users":[{"x":${DEEP}}]}}`,
+    ),
     // NaN is not JSON, though Python's json.loads takes it
     `{"retrieved_at":"${now}","response":{"data":[{"id":"2123747899645166212","text":"NaN","public_metrics":{"like_count":NaN}}]}}`,
     landingLine(

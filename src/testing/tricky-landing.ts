@@ -7,8 +7,11 @@ import type { Lake } from '../lake/lake.js';
  * test every rule where SQL and JavaScript could part: HTML entities and NFC shifting entity
  * offsets, İ and Σ, full-width tags, URL hosts beyond plain ASCII, scalars of the wrong JSON type,
  * ties in `retrieved_at`, `note_tweet`, a post without `created_at`, odd entity lists, users whose
- * fields have other shapes, URL hosts only a WHATWG parser reads right.
+ * fields have other shapes, URL hosts only a WHATWG parser reads right, nesting 20,000 levels deep.
  */
+/** JSON nested 20,000 levels deep, objects and arrays in turn. */
+export const DEEP = `${'{"a":['.repeat(10_000)}1${']}'.repeat(10_000)}`;
+
 export async function writeTrickyLanding(lake: Lake, batchId = '20261120T130000000Z-tricky'): Promise<void> {
   const meta = (retrieved_at: string) => ({
     retrieved_at,
@@ -255,6 +258,14 @@ export async function writeTrickyLanding(lake: Lake, batchId = '20261120T1300000
     ),
     '',
     landingLine(meta(T1), JSON.stringify({ data: [], meta: { result_count: 0 } })),
+    // Nesting deeper than a recursive JSON writer or reader goes (JSON.parse reads any depth), in
+    // fields the tables do not take and in one they do (a hashtag's tag: not a string, no row).
+    landingLine(
+      meta(T1),
+      `{"data":[{"id":"2123747899645166308","author_id":"11","created_at":"2026-11-20T10:30:00.000Z",` +
+        `"text":"deep #x","context":${DEEP},"entities":{"hashtags":[{"start":5,"end":7,"tag":${DEEP}}]}}],` +
+        `"meta":{"result_count":1,"deep":${DEEP}}}`,
+    ),
   ]);
   await commitLandingBatch(lake, {
     batch_id: batchId,
@@ -265,8 +276,8 @@ export async function writeTrickyLanding(lake: Lake, batchId = '20261120T1300000
     created_at: T0,
     committed_at: T1,
     parts: [part0, part1],
-    pages: 3,
-    posts: 11,
+    pages: 4,
+    posts: 12,
     partial_errors: 1,
     newest_id: null,
   });

@@ -155,6 +155,35 @@ describe('import of existing collections', () => {
     }
   });
 
+  it('imports a post nested deeper than JSON.stringify recurses, and quarantines such an item', async () => {
+    const ws = tempWorkspace();
+    try {
+      const deep = `${'{"a":['.repeat(10_000)}1${']}'.repeat(10_000)}`;
+      const post = (id: string) => `{"id":"${id}","text":"deep","created_at":"${NOW}","junk":${deep}}`;
+      const lines = path.join(ws.dir, 'posts.jsonl');
+      writeFileSync(lines, `${post('2123747899645166210')}\n`);
+      const array = path.join(ws.dir, 'posts.json');
+      writeFileSync(array, `[${post('2123747899645166211')},${deep}]`);
+      const lake = new LocalLake(ws.lakeUri);
+      const result = await importFiles(lake, [lines, array]);
+      assert.deepEqual(
+        result.map((r) => [r.format, r.posts, r.quarantined]),
+        [
+          ['twarc2-flatten', 1, 0],
+          ['json-array', 1, 1],
+        ],
+      );
+      const [record] = (await lake.get((await lake.list('quarantine/import/'))[0]!.key))!
+        .toString()
+        .split('\n');
+      assert.equal(JSON.parse(record!).raw, deep.slice(0, 10_000));
+      const processed = await processPending(ws.settings('http://127.0.0.1:1'), lake);
+      assert.equal(processed.rows.tweets, 2);
+    } finally {
+      ws.remove();
+    }
+  });
+
   it('lands a large file as batches of bounded size; an import stopped after a batch is committed goes on from there', async () => {
     const one = tempWorkspace();
     const split = tempWorkspace();

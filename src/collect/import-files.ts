@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { createGunzip, gzipSync } from 'node:zlib';
 import { DEFAULT_BATCH_POSTS } from '../config/settings.js';
 import { ConfigError } from '../core/errors.js';
+import { jsonText } from '../core/json-text.js';
 import { type Progress, silentProgress } from '../core/progress.js';
 import type { Lake } from '../lake/lake.js';
 import type { Lease } from '../lake/lease.js';
@@ -220,7 +221,7 @@ async function importLeased(
   const flushPosts = async () => {
     if (pending.length === 0) return;
     const meta = twarcMeta(pending[0]!);
-    await land(JSON.stringify(unflattenPosts(pending)), pending.length, { retrievedAt: meta.retrievedAt });
+    await land(jsonText(unflattenPosts(pending)), pending.length, { retrievedAt: meta.retrievedAt });
     pending = [];
   };
   const takeObject = async (value: unknown, lineNo: number, raw: string) => {
@@ -270,12 +271,12 @@ async function importLeased(
             reason: 'array item is not a post (needs "id" and "text")',
             file: name,
             item: i,
-            raw: JSON.stringify(item).slice(0, 10_000),
+            raw: jsonText(item).slice(0, 10_000),
           });
       }
     } else if (whole !== undefined && head === '{') {
       format = 'json-page';
-      await takeObject(whole, 1, JSON.stringify(whole));
+      await takeObject(whole, 1, jsonText(whole));
     } else {
       await readLines(file, takeObject, quarantine, name);
     }

@@ -297,7 +297,11 @@ describe('pipeline end to end: emulator → local lake → DuckDB warehouse', ()
       );
       assert.match(status.out, /^Warehouse {3}duckdb:\S+: cannot be read now: .*in use by another process/m);
       const json = JSON.parse((await finish(cli(baseline, em.url, ['--json', 'status']))).out);
-      assert.match(json.warehouse.unavailable, /in use by another process/);
+      assert.match(
+        json.warehouse.unavailable,
+        /in use by another process \(.+, PID \d+\)$/,
+        'naming the process',
+      );
       assert.equal(json.warehouse.rows, null);
       assert.ok(json.lake.landing.batches > 0);
       // A load started now waits for the file, which is let go of a moment later.

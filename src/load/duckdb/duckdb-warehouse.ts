@@ -112,8 +112,12 @@ export class DuckDBWarehouse implements Warehouse {
     } catch (error) {
       instance?.closeSync();
       const message = (error as Error).message;
-      if (LOCKED.test(message))
-        throw new FatalError(`warehouse ${file} is in use by another process (${message.split('\n')[0]})`);
+      if (LOCKED.test(message)) {
+        // "Conflicting lock is held in /usr/bin/node (PID 5835)": say which process, not the rest.
+        const holder = /lock is held in (.*?) \(PID (\d+)\)/.exec(message);
+        const who = holder ? `${holder[1]}, PID ${holder[2]}` : message.split('\n')[0];
+        throw new FatalError(`warehouse ${file} is in use by another process (${who})`);
+      }
       throw new FatalError(`cannot open warehouse ${file}: ${message.split('\n')[0]}`);
     }
   }

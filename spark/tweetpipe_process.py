@@ -443,7 +443,7 @@ def deep_loads(text: str):
             value, i = json.decoder.scanstring(text, i + 1, True)
         else:
             number = JSON_NUMBER.match(text, i)
-            literal = next(((w, v) for w, v in JSON_LITERALS if text.startswith(w, i)), None)
+            literal = None if number else next(((w, v) for w, v in JSON_LITERALS if text.startswith(w, i)), None)
             if number:
                 whole, frac, exp = number.groups()
                 value = js_int(whole) if frac is None and exp is None else float(number.group(0))
@@ -508,24 +508,30 @@ def js_number(x: float) -> str:
     return sign + digits[0] + ("." + digits[1:] if k > 1 else "") + "e" + ("+" if e >= 0 else "-") + str(abs(e))
 
 
-def js_json(v) -> str:
-    """JSON.stringify(v): JavaScript's numbers, escapes, and its key order (array indexes first, ascending)."""
-    try:
-        return js_json_nested(v)
-    except RecursionError:
-        return deep_json(v)
-
-
 def js_keys(v: dict) -> list:
     """Object.keys order: array indexes first, ascending, then the others as inserted."""
     indexes = sorted((k for k in v if ARRAY_INDEX.fullmatch(k) and int(k) < 2**32 - 1), key=int)
-    return indexes + [k for k in v if k not in set(indexes)]
+    taken = set(indexes)
+    return indexes + [k for k in v if k not in taken]
 
 
-def deep_json(v) -> str:
-    """js_json without recursion, for values nested deeper than the recursion limit (as jsonText in TypeScript)."""
+def js_scalar(v) -> str:
+    """JSON.stringify of a value that is not an array or object."""
+    if v is None or v is True or v is False:
+        return {None: "null", True: "true", False: "false"}[v]
+    if isinstance(v, str):
+        return js_string(v)
+    if isinstance(v, int):
+        return str(v)
+    return js_number(v)
+
+
+def js_json(v) -> str:
+    """JSON.stringify(v): JavaScript's numbers, escapes, and its key order (array indexes first,
+    ascending). A loop, not recursion: a value may be nested deeper than Python's recursion limit
+    (as jsonText in TypeScript)."""
     out: list[str] = []
-    open_: list = []  # [container, keys, next index]
+    open_: list = []  # [container, its keys (None for a list), next index]
 
     def write(x):
         if isinstance(x, list):
@@ -535,7 +541,7 @@ def deep_json(v) -> str:
             out.append("{")
             open_.append([x, js_keys(x), 0])
         else:
-            out.append(js_json_nested(x))
+            out.append(js_scalar(x))
 
     write(v)
     while open_:
@@ -554,20 +560,6 @@ def deep_json(v) -> str:
             out.append(js_string(keys[at]) + ":")
             write(container[keys[at]])
     return "".join(out)
-
-
-def js_json_nested(v) -> str:
-    if v is None or v is True or v is False:
-        return {None: "null", True: "true", False: "false"}[v]
-    if isinstance(v, str):
-        return js_string(v)
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, float):
-        return js_number(v)
-    if isinstance(v, list):
-        return "[" + ",".join(js_json_nested(x) for x in v) + "]"
-    return "{" + ",".join(js_string(k) + ":" + js_json_nested(v[k]) for k in js_keys(v)) + "}"
 
 
 def js_slice(text: str, end: int) -> str:

@@ -1,18 +1,16 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { collect } from './collect/index.js';
 import { type RunningEmulator, startEmulator } from './emulator/index.js';
 import { LocalLake } from './lake/local/local-lake.js';
 import { load } from './load/index.js';
 import { processPending } from './process/index.js';
+import { BIN, cli, finish } from './testing/cli-child.js';
 import { startPostgres, type TestPostgres } from './testing/postgres-server.js';
 import { type TempWorkspace, tempWorkspace } from './testing/temp-workspace.js';
 import { factRows, fingerprint, query } from './testing/warehouse-fingerprint.js';
 
-const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/tweetpipe.js');
 const NOW = '2026-11-20T12:00:00.000Z';
 const QUERIES = ['#AI OR #climate', 'lang:ja data OR #データ'];
 
@@ -101,17 +99,6 @@ describe('pipeline end to end: emulator → local lake → PostgreSQL warehouse'
   });
 
   /** `tweetpipe status` on the workspace's lake and the warehouse at `uri` (`--json` unless `args` says otherwise). */
-  async function status(uri: string, args = ['--json']) {
-    const child = spawn(process.execPath, [BIN, ...args, 'status'], {
-      cwd: ws.dir,
-      env: { ...process.env, TWEETPIPE_LAKE: ws.lakeUri, TWEETPIPE_WAREHOUSE: uri },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    const code = await new Promise<number | null>((r) => child.on('close', (c) => r(c)));
-    return { code, out, err };
-  }
+  const status = (uri: string, args = ['--json']) =>
+    finish(cli(ws, em.url, [...args, 'status'], { TWEETPIPE_WAREHOUSE: uri }));
 });

@@ -1,9 +1,9 @@
+import { jsonText } from '../core/json-text.js';
 import { snowflakeTime } from '../core/snowflake.js';
 import { emptyTableRows, type TableRows } from '../schema/tables.js';
 import { cleanText, normalizeTag, normalizeText, urlDomain } from './clean/clean-text.js';
 import { parseTimestamp } from './clean/parse-timestamp.js';
 import { placeEntities } from './clean/place-entities.js';
-import { jsonText } from '../core/json-text.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: API responses are untrusted JSON, checked field by field.
 type Json = Record<string, any>;

@@ -24,6 +24,16 @@ export function processedManifestKey(batchId: string): string {
   return `${PROCESSED}/_manifests/${batchId}/${MANIFEST}`;
 }
 
+/**
+ * The batch a manifest key belongs to: the folder holding `_manifest.json`, for landing
+ * (`landing/…/<batch_id>/_manifest.json`) and processed (`processed/_manifests/<batch_id>/_manifest.json`)
+ * manifests alike. Lets a stage pass over the batches it has done without reading their manifests.
+ */
+export function manifestBatchId(key: string): string {
+  const parts = key.split('/');
+  return parts[parts.length - 2] ?? '';
+}
+
 export function quarantinePrefix(stage: string, batchId: string): string {
   return `${QUARANTINE}/${stage}/${batchId}`;
 }

@@ -2,7 +2,7 @@ import type { Settings } from '../config/settings.js';
 import { mapLimit } from '../core/map-limit.js';
 import { type Progress, silentProgress } from '../core/progress.js';
 import { getJson, type Lake, type LakeObject, type LocalCopy } from '../lake/lake.js';
-import { PROCESSED } from '../lake/zones.js';
+import { MANIFEST, manifestBatchId, PROCESSED } from '../lake/zones.js';
 import type { ProcessedManifest } from '../process/processed-manifest.js';
 import { openWarehouse } from './open-warehouse.js';
 import { copiesFromLake, type LoadResult, type Warehouse } from './warehouse.js';
@@ -56,12 +56,16 @@ export async function load(
 export async function loadInto(warehouse: Warehouse, lake: Lake, progress: Progress): Promise<LoadSummary> {
   await warehouse.migrate();
   const loaded = await warehouse.loadedBatches();
-  const manifests = await listProcessedManifests(lake);
+  // Only the manifests of batches not loaded yet are read (the batch id is in the key): a run's
+  // requests grow with the work pending, not with the lake's history.
+  const listing = (await lake.list(`${PROCESSED}/_manifests/`)).filter((o) => o.key.endsWith(`/${MANIFEST}`));
+  const unloaded = listing.filter((o) => !loaded.has(manifestBatchId(o.key)));
+  const manifests = await listProcessedManifests(lake, unloaded);
   const pending = manifests.filter((m) => !loaded.has(m.manifest.batch_id));
   const summary: LoadSummary = {
     warehouse: warehouse.uri,
     batches: 0,
-    skipped: manifests.length - pending.length,
+    skipped: listing.length - pending.length,
     rows: {},
     inserted: {},
     notes: [],

@@ -1,11 +1,15 @@
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { landingLine } from '../collect/landing-line.js';
-import { commitLandingBatch, writeLandingPart } from '../collect/landing-writer.js';
+import { pathToFileURL } from 'node:url';
 import { BusyError } from '../core/errors.js';
 import { LocalLake } from '../lake/local/local-lake.js';
+import { CountingLake } from '../testing/counting-lake.js';
+import { writeOnePostBatch } from '../testing/one-post-batch.js';
 import { tempWorkspace } from '../testing/temp-workspace.js';
 import { pendingLandingBatches, processPending } from './index.js';
+
+const POST = { id: '1001', text: 'hello #x', created_at: '2026-11-19T08:00:00.000Z', author_id: '42' };
 
 describe('processPending', () => {
   const ws = tempWorkspace();
@@ -14,27 +18,7 @@ describe('processPending', () => {
   it('processes a lake in one process at a time: a second run at once is refused, and nothing is done twice', async () => {
     const lake = new LocalLake(ws.lakeUri);
     const settings = ws.settings('http://127.0.0.1:9');
-    const retrieved = '2026-11-20T10:00:00Z';
-    const where = { source: 'search_recent', ingestDate: '2026-11-20', batchId: 'b-one' };
-    const post = { id: '1001', text: 'hello #x', created_at: '2026-11-19T08:00:00.000Z', author_id: '42' };
-    const meta = { retrieved_at: retrieved, endpoint: 'e', query: 'q', request_url: 'u', status: 200 };
-    const part = await writeLandingPart(lake, where, 0, [
-      landingLine(meta, JSON.stringify({ data: [post] })),
-    ]);
-    await commitLandingBatch(lake, {
-      batch_id: where.batchId,
-      source: where.source,
-      ingest_date: where.ingestDate,
-      endpoint: 'e',
-      query: 'q',
-      created_at: retrieved,
-      committed_at: retrieved,
-      parts: [part],
-      pages: 1,
-      posts: 1,
-      partial_errors: 0,
-      newest_id: post.id,
-    });
+    await writeOnePostBatch(lake, 'b-one', POST);
 
     const runs = await Promise.allSettled([processPending(settings, lake), processPending(settings, lake)]);
     const done = runs.filter((r) => r.status === 'fulfilled');
@@ -50,5 +34,31 @@ describe('processPending', () => {
     assert.deepEqual(await pendingLandingBatches(lake), []);
     assert.equal((await processPending(settings, lake)).batches, 0, 'the lease was released');
     assert.deepEqual(await lake.list('_state/leases/'), []);
+  });
+
+  it("reads only the pending batches' manifests, not those of every batch the lake has processed", async () => {
+    const lake = new CountingLake(pathToFileURL(path.join(ws.dir, 'history')).href);
+    const settings = ws.settings('http://127.0.0.1:9', { lake: lake.uri });
+    for (const id of ['b-1', 'b-2', 'b-3'])
+      await writeOnePostBatch(lake, id, { ...POST, id: `20${id.at(-1)}` });
+    assert.equal((await processPending(settings, lake)).batches, 3);
+    lake.takeManifestGets();
+
+    await writeOnePostBatch(lake, 'b-4', { ...POST, id: '204' });
+    const summary = await processPending(settings, lake);
+    assert.equal(summary.batches, 1);
+    assert.equal(summary.rows.tweets, 1);
+    // b-4's landing manifest (read to find it pending), and nothing of b-1..b-3.
+    const read = lake.takeManifestGets();
+    assert.ok(
+      read.includes('landing/search_recent/ingest_date=2026-11-20/b-4/_manifest.json'),
+      read.join(' '),
+    );
+    assert.deepEqual(
+      read.filter((k) => !k.includes('/b-4/')),
+      [],
+    );
+    assert.equal((await processPending(settings, lake)).batches, 0);
+    assert.deepEqual(lake.takeManifestGets(), [], 'nothing pending: no manifest read at all');
   });
 });

@@ -47,7 +47,13 @@ export async function warehouseStatus(uri: string, options: WarehouseOptions): P
     }
   } catch (error) {
     if (error instanceof ConfigError) throw error;
-    status.unavailable = (error as Error).message.split('\n')[0] ?? String(error);
+    const first = (error as Error).message.split('\n')[0] ?? String(error);
+    // (the line names the warehouse already: "warehouse X is in use by…" reads "in use by…")
+    const file = uri.startsWith('duckdb://') ? uri.slice('duckdb://'.length) : undefined;
+    status.unavailable =
+      file && first.startsWith(`warehouse ${file} `)
+        ? first.slice(`warehouse ${file} `.length).replace(/^is /, '')
+        : first;
   }
   return status;
 }

@@ -6,7 +6,9 @@ import { getJson, type Lake, type LakeObject } from '../lake/lake.js';
 import { withLease } from '../lake/lease.js';
 import { LANDING, MANIFEST, manifestBatchId, PROCESSED, processedManifestKey } from '../lake/zones.js';
 import { TABLE_NAMES } from '../schema/tables.js';
+import { recordSummaries } from './batch-summaries.js';
 import type { Engine, LandingBatch } from './engine.js';
+import type { ProcessedManifest } from './processed-manifest.js';
 
 export interface ProcessSummary {
   batches: number;
@@ -37,13 +39,19 @@ export async function listLandingBatches(
  * leaves some 17,500 batches a year, a GET each on S3 for every run that read them all).
  */
 export async function pendingLandingBatches(lake: Lake): Promise<LandingBatch[]> {
-  const done = new Set((await lake.list(`${PROCESSED}/_manifests/`)).map((o) => o.key));
+  return (await findPending(lake)).pending;
+}
+
+/** The pending batches, and the processed manifests' listing they were told from. */
+async function findPending(lake: Lake): Promise<{ pending: LandingBatch[]; processed: LakeObject[] }> {
+  const processed = await lake.list(`${PROCESSED}/_manifests/`);
+  const done = new Set(processed.map((o) => o.key));
   const isDone = (key: string) => done.has(processedManifestKey(manifestBatchId(key)));
   const listing = (await lake.list(`${LANDING}/`)).filter(
     (o) => !(o.key.endsWith(`/${MANIFEST}`) && isDone(o.key)),
   );
   const pending = await listLandingBatches(lake, listing);
-  return pending.filter((b) => !done.has(processedManifestKey(b.manifest.batch_id)));
+  return { pending: pending.filter((b) => !done.has(processedManifestKey(b.manifest.batch_id))), processed };
 }
 
 /**
@@ -77,7 +85,9 @@ async function processLeased(
     partial_errors: 0,
   };
   try {
-    const pending = await pendingLandingBatches(lake);
+    const { pending, processed } = await findPending(lake);
+    const postsOf = new Map(pending.map((b) => [b.manifest.batch_id, b.manifest.posts]));
+    const done = new Map<string, { processed: ProcessedManifest; posts: number }>();
     const manifests = engine.processBatches
       ? engine.processBatches(lake, pending, progress, options.signal)
       : (async function* () {
@@ -87,6 +97,7 @@ async function processLeased(
     for await (const manifest of manifests) {
       assertHeld();
       summary.batches++;
+      done.set(manifest.batch_id, { processed: manifest, posts: postsOf.get(manifest.batch_id) ?? 0 });
       progress.update(`process: ${summary.batches}/${pending.length} done (batch ${manifest.batch_id})`);
       summary.posts_read += manifest.stats.posts_read;
       summary.quarantined += manifest.quarantined;
@@ -94,6 +105,14 @@ async function processLeased(
       summary.partial_errors += manifest.stats.partial_errors;
       for (const t of TABLE_NAMES) summary.rows[t] = (summary.rows[t] ?? 0) + manifest.rows[t];
     }
+    assertHeld();
+    // What `status` sums, kept a month per object (`batch-summaries.ts`); a cache: when it cannot
+    // be written, status reads the manifests instead and the next run records it.
+    await recordSummaries(lake, processed, done).catch((error: Error) =>
+      progress.info(
+        `process: batch summaries for status not recorded (${error.message}); the next run records them`,
+      ),
+    );
   } finally {
     if (!options.engine) await engine.close();
   }

@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import { formatUsd } from '../../collect/budget.js';
 import type { QueryCheckpoint } from '../../collect/checkpoint.js';
-import { getJson } from '../../lake/lake.js';
+import { getJson, type LakeObject } from '../../lake/lake.js';
 import { liveLeases } from '../../lake/lease.js';
-import { LANDING, PROCESSED, QUARANTINE, STATE } from '../../lake/zones.js';
+import { LANDING, MANIFEST, manifestBatchId, PROCESSED, QUARANTINE, STATE } from '../../lake/zones.js';
 import { listProcessedManifests } from '../../load/index.js';
 import { type WarehouseStatus, warehouseStatus } from '../../load/warehouse-status.js';
+import { readSummaries } from '../../process/batch-summaries.js';
 import { listLandingBatches } from '../../process/index.js';
 import { bytes, counts, n, plural } from '../format.js';
 import { printJson, type StageContext, stageContext } from '../stage-context.js';
@@ -41,18 +42,41 @@ export interface StatusReport {
 /** Gathers what each zone holds, the checkpoints, the warehouse, the last runs and what is running now. */
 export async function statusReport(ctx: StageContext): Promise<StatusReport> {
   const { lake, settings } = ctx;
-  // One listing per zone gives both its manifests and its size.
+  // One listing per zone gives both its manifests and its size. What a processed batch adds up to
+  // is in its summary (kept by process, a month per object); only batches without one have their
+  // manifests read, so status reads a dozen objects a year, not two per batch ever collected.
+  const summaries = await readSummaries(lake);
+  const known = (o: LakeObject) => summaries.has(manifestBatchId(o.key));
   const landingObjects = await lake.list(`${LANDING}/`);
-  const landing = await listLandingBatches(lake, landingObjects);
+  const landingManifests = landingObjects.filter((o) => o.key.endsWith(`/${MANIFEST}`));
+  const landing = await listLandingBatches(
+    lake,
+    landingManifests.filter((o) => !known(o)),
+  );
   const processedObjects = await lake.list(`${PROCESSED}/`);
-  const processed = await listProcessedManifests(lake, processedObjects);
-  const processedIds = new Set(processed.map((p) => p.manifest.batch_id));
+  const processedManifests = processedObjects.filter(
+    (o) => o.key.startsWith(`${PROCESSED}/_manifests/`) && o.key.endsWith(`/${MANIFEST}`),
+  );
+  const processed = await listProcessedManifests(
+    lake,
+    processedManifests.filter((o) => !known(o)),
+  );
+  const processedIds = new Set(processedManifests.map((o) => manifestBatchId(o.key)));
   const rows: Record<string, number> = {};
-  for (const { manifest } of processed)
-    for (const [t, v] of Object.entries(manifest.rows)) rows[t] = (rows[t] ?? 0) + v;
+  let quarantined = 0;
+  const addRows = (batch: { rows: Record<string, number>; quarantined: number }) => {
+    for (const [t, v] of Object.entries(batch.rows)) rows[t] = (rows[t] ?? 0) + v;
+    quarantined += batch.quarantined;
+  };
+  for (const { manifest } of processed) addRows(manifest);
+  for (const o of processedManifests) {
+    const s = summaries.get(manifestBatchId(o.key));
+    if (s) addRows(s);
+  }
+  let landingPosts = landing.reduce((sum, b) => sum + b.manifest.posts, 0);
+  for (const o of landingManifests) landingPosts += summaries.get(manifestBatchId(o.key))?.posts ?? 0;
   const quarantineObjects = await lake.list(`${QUARANTINE}/`);
   // Process counts its records in each processed manifest; import writes its records file alone.
-  let quarantined = processed.reduce((s, p) => s + p.manifest.quarantined, 0);
   const importRecords = quarantineObjects.filter(
     (o) => o.key.startsWith(`${QUARANTINE}/import/`) && o.key.endsWith('/records.jsonl'),
   );
@@ -95,11 +119,11 @@ export async function statusReport(ctx: StageContext): Promise<StatusReport> {
       uri: lake.uri,
       landing: {
         bytes: total(landingObjects),
-        batches: landing.length,
-        posts: landing.reduce((s, b) => s + b.manifest.posts, 0),
-        not_processed: landing.filter((b) => !processedIds.has(b.manifest.batch_id)).length,
+        batches: landingManifests.length,
+        posts: landingPosts,
+        not_processed: landingManifests.filter((o) => !processedIds.has(manifestBatchId(o.key))).length,
       },
-      processed: { bytes: total(processedObjects), batches: processed.length, rows },
+      processed: { bytes: total(processedObjects), batches: processedManifests.length, rows },
       quarantine: {
         bytes: total(quarantineObjects),
         records: quarantined,

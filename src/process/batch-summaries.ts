@@ -1,0 +1,81 @@
+import type { LandingManifest } from '../collect/landing-writer.js';
+import { mapLimit } from '../core/map-limit.js';
+import { getJson, type Lake, type LakeObject } from '../lake/lake.js';
+import { MANIFEST, manifestBatchId, PROCESSED, STATE } from '../lake/zones.js';
+import type { ProcessedManifest } from './processed-manifest.js';
+
+/** What `status` needs of one processed batch, from its landing and processed manifests. */
+export interface BatchSummary {
+  /** Posts the landing batch holds (its manifest's `posts`). */
+  posts: number;
+  /** Rows per processed table. */
+  rows: Record<string, number>;
+  quarantined: number;
+}
+
+const PREFIX = `${STATE}/summaries/`;
+
+/** A month of batches per object (batch ids start with their UTC time: `20261202T…` is `202612`). */
+export function summaryKey(batchId: string): string {
+  const month = /^\d{6}/.exec(batchId)?.[0] ?? 'other';
+  return `${PREFIX}${month}.json`;
+}
+
+interface SummaryFile {
+  batches: Record<string, BatchSummary>;
+}
+
+/**
+ * The summaries of processed batches, by batch id. `process` keeps them (`recordSummaries`), so
+ * `status` reads a dozen objects a year instead of two manifests per batch ever collected.
+ */
+export async function readSummaries(lake: Lake): Promise<Map<string, BatchSummary>> {
+  const keys = (await lake.list(PREFIX)).filter((o) => o.key.endsWith('.json'));
+  const files = await mapLimit(keys, 16, ({ key }) => getJson<SummaryFile>(lake, key));
+  const out = new Map<string, BatchSummary>();
+  for (const file of files) for (const [id, s] of Object.entries(file?.batches ?? {})) out.set(id, s);
+  return out;
+}
+
+/**
+ * Adds summaries for the processed batches that have none: `done` (this run's, manifests in hand)
+ * and any other listed in `processedListing` (a lake processed before summaries existed, or a run
+ * that stopped before recording), whose manifests are read once. Only the process stage calls
+ * this, under its lease, so no two writers race for a month's object.
+ */
+export async function recordSummaries(
+  lake: Lake,
+  processedListing: readonly LakeObject[],
+  done: ReadonlyMap<string, { processed: ProcessedManifest; posts: number }>,
+): Promise<void> {
+  const known = await readSummaries(lake);
+  const added = new Map<string, BatchSummary>();
+  for (const [id, { processed, posts }] of done) added.set(id, summaryOf(processed, posts));
+  const missing = processedListing.filter((o) => {
+    if (!o.key.startsWith(`${PROCESSED}/_manifests/`) || !o.key.endsWith(`/${MANIFEST}`)) return false;
+    const id = manifestBatchId(o.key);
+    return !known.has(id) && !added.has(id);
+  });
+  await mapLimit(missing, 16, async ({ key }) => {
+    const processed = await getJson<ProcessedManifest>(lake, key);
+    if (!processed) return;
+    const landing = await getJson<LandingManifest>(lake, processed.landing_manifest);
+    if (landing) added.set(processed.batch_id, summaryOf(processed, landing.posts));
+  });
+  if (added.size === 0) return;
+  const byKey = new Map<string, Map<string, BatchSummary>>();
+  for (const [id, s] of added) {
+    const key = summaryKey(id);
+    if (!byKey.has(key)) byKey.set(key, new Map());
+    byKey.get(key)!.set(id, s);
+  }
+  for (const [key, entries] of byKey) {
+    const file = (await getJson<SummaryFile>(lake, key)) ?? { batches: {} };
+    for (const [id, s] of entries) file.batches[id] = s;
+    await lake.put(key, JSON.stringify(file)); // (compact: a month of hourly batches is some 1,500 entries)
+  }
+}
+
+function summaryOf(processed: ProcessedManifest, posts: number): BatchSummary {
+  return { posts, rows: { ...processed.rows }, quarantined: processed.quarantined };
+}

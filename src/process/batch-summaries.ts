@@ -59,8 +59,9 @@ export async function recordSummaries(
   await mapLimit(missing, 16, async ({ key }) => {
     const processed = await getJson<ProcessedManifest>(lake, key);
     if (!processed) return;
+    // (a landing batch since removed counts no posts: status counts posts of listed landing batches only)
     const landing = await getJson<LandingManifest>(lake, processed.landing_manifest);
-    if (landing) added.set(processed.batch_id, summaryOf(processed, landing.posts));
+    added.set(processed.batch_id, summaryOf(processed, landing?.posts ?? 0));
   });
   if (added.size === 0) return;
   const byKey = new Map<string, Map<string, BatchSummary>>();

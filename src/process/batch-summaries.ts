@@ -1,5 +1,6 @@
 import type { LandingManifest } from '../collect/landing-writer.js';
 import { mapLimit } from '../core/map-limit.js';
+import { type Progress, silentProgress } from '../core/progress.js';
 import { getJson, type Lake, type LakeObject } from '../lake/lake.js';
 import { MANIFEST, manifestBatchId, PROCESSED, STATE } from '../lake/zones.js';
 import type { ProcessedManifest } from './processed-manifest.js';
@@ -47,6 +48,7 @@ export async function recordSummaries(
   lake: Lake,
   processedListing: readonly LakeObject[],
   done: ReadonlyMap<string, { processed: ProcessedManifest; posts: number }>,
+  progress: Progress = silentProgress,
 ): Promise<void> {
   const known = await readSummaries(lake);
   const added = new Map<string, BatchSummary>();
@@ -56,6 +58,10 @@ export async function recordSummaries(
     const id = manifestBatchId(o.key);
     return !known.has(id) && !added.has(id);
   });
+  if (missing.length > 0)
+    progress.update(
+      `process: summarizing ${missing.length} earlier batches for status (once; they had no summary)`,
+    );
   await mapLimit(missing, 16, async ({ key }) => {
     const processed = await getJson<ProcessedManifest>(lake, key);
     if (!processed) return;

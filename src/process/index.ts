@@ -108,7 +108,7 @@ async function processLeased(
     assertHeld();
     // What `status` sums, kept a month per object (`batch-summaries.ts`); a cache: when it cannot
     // be written, status reads the manifests instead and the next run records it.
-    await recordSummaries(lake, processed, done).catch((error: Error) =>
+    await recordSummaries(lake, processed, done, progress).catch((error: Error) =>
       progress.info(
         `process: batch summaries for status not recorded (${error.message}); the next run records them`,
       ),

@@ -32,7 +32,7 @@ interface SummaryFile {
  */
 export async function readSummaries(lake: Lake): Promise<Map<string, BatchSummary>> {
   const keys = (await lake.list(PREFIX)).filter((o) => o.key.endsWith('.json'));
-  const files = await mapLimit(keys, 16, ({ key }) => getJson<SummaryFile>(lake, key));
+  const files = await mapLimit(keys, 16, ({ key }) => readSummaryFile(lake, key));
   const out = new Map<string, BatchSummary>();
   for (const file of files) for (const [id, s] of Object.entries(file?.batches ?? {})) out.set(id, s);
   return out;
@@ -77,9 +77,32 @@ export async function recordSummaries(
     byKey.get(key)!.set(id, s);
   }
   for (const [key, entries] of byKey) {
-    const file = (await getJson<SummaryFile>(lake, key)) ?? { batches: {} };
+    // (one that could not be read had its batches read from their manifests above: all are here)
+    const file = (await readSummaryFile(lake, key)) ?? { batches: {} };
     for (const [id, s] of entries) file.batches[id] = s;
     await lake.put(key, JSON.stringify(file)); // (compact: a month of hourly batches is some 1,500 entries)
+  }
+}
+
+/**
+ * A month's summaries; undefined when absent or not readable as summaries (a cache: its batches
+ * are then read from their manifests, and `recordSummaries` writes it anew).
+ */
+async function readSummaryFile(lake: Lake, key: string): Promise<SummaryFile | undefined> {
+  const body = await lake.get(key);
+  if (body === undefined) return undefined;
+  try {
+    const file = JSON.parse(body.toString('utf8')) as SummaryFile;
+    const ok = (s: BatchSummary) =>
+      typeof s?.posts === 'number' &&
+      typeof s.quarantined === 'number' &&
+      typeof s.rows === 'object' &&
+      s.rows !== null;
+    if (typeof file?.batches !== 'object' || file.batches === null || !Object.values(file.batches).every(ok))
+      return undefined;
+    return file;
+  } catch {
+    return undefined; // not JSON
   }
 }
 

@@ -56,5 +56,19 @@ describe('status', () => {
     assert.deepEqual(after.lake.landing.not_processed, 0);
     assert.equal(after.lake.landing.posts, 4);
     assert.equal(after.lake.processed.rows.tweets, 4);
+
+    // A summary object damaged by hand is not trusted: its batches are read from their manifests,
+    // and the next process run writes it anew.
+    await lake.put(
+      '_state/summaries/202611.json',
+      '{"batches": {"20261120T100000000Z-aaaaaa": {"posts": "x"',
+    );
+    const damaged = await statusReport(ctx);
+    assert.deepEqual(lakeOf(damaged), lakeOf(after));
+    assert.equal(lake.takeManifestGets().length, 2 + 2, "the November batches' manifests");
+    await processPending(settings, lake);
+    lake.takeManifestGets();
+    assert.deepEqual(lakeOf(await statusReport(ctx)), lakeOf(after));
+    assert.deepEqual(lake.takeManifestGets(), [], 'the object written anew');
   });
 });

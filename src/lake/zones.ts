@@ -19,9 +19,22 @@ export function landingPartKey(source: string, ingestDate: string, batchId: stri
   return `${landingBatchPrefix(source, ingestDate, batchId)}/part-${String(part).padStart(5, '0')}.jsonl.gz`;
 }
 
+/** Where the processed batches' manifests live, one folder per batch. */
+export const PROCESSED_MANIFESTS = `${PROCESSED}/_manifests/`;
+
 /** Where a processed batch's manifest lives (it names every Parquet file of the batch). */
 export function processedManifestKey(batchId: string): string {
-  return `${PROCESSED}/_manifests/${batchId}/${MANIFEST}`;
+  return `${PROCESSED_MANIFESTS}${batchId}/${MANIFEST}`;
+}
+
+/** Whether `key` is a batch's manifest (landing or processed, by the prefix it was listed under). */
+export function isManifestKey(key: string): boolean {
+  return key.endsWith(`/${MANIFEST}`);
+}
+
+/** Whether `key`, from a listing of the processed zone, is a processed batch's manifest. */
+export function isProcessedManifestKey(key: string): boolean {
+  return key.startsWith(PROCESSED_MANIFESTS) && isManifestKey(key);
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Settings } from '../config/settings.js';
 import { mapLimit } from '../core/map-limit.js';
 import { type Progress, silentProgress } from '../core/progress.js';
 import { getJson, type Lake, type LakeObject, type LocalCopy } from '../lake/lake.js';
-import { MANIFEST, manifestBatchId, PROCESSED } from '../lake/zones.js';
+import { isProcessedManifestKey, manifestBatchId, PROCESSED_MANIFESTS } from '../lake/zones.js';
 import type { ProcessedManifest } from '../process/processed-manifest.js';
 import { openWarehouse } from './open-warehouse.js';
 import { copiesFromLake, type LoadResult, type Warehouse } from './warehouse.js';
@@ -26,8 +26,8 @@ export async function listProcessedManifests(
   lake: Lake,
   listing?: readonly LakeObject[],
 ): Promise<{ key: string; manifest: ProcessedManifest }[]> {
-  const keys = (listing ?? (await lake.list(`${PROCESSED}/_manifests/`))).filter(
-    (o) => o.key.startsWith(`${PROCESSED}/_manifests/`) && o.key.endsWith('/_manifest.json'),
+  const keys = (listing ?? (await lake.list(PROCESSED_MANIFESTS))).filter((o) =>
+    isProcessedManifestKey(o.key),
   );
   const manifests = await mapLimit(keys, 16, ({ key }) => getJson<ProcessedManifest>(lake, key));
   const out: { key: string; manifest: ProcessedManifest }[] = [];
@@ -58,7 +58,7 @@ export async function loadInto(warehouse: Warehouse, lake: Lake, progress: Progr
   const loaded = await warehouse.loadedBatches();
   // Only the manifests of batches not loaded yet are read (the batch id is in the key): a run's
   // requests grow with the work pending, not with the lake's history.
-  const listing = (await lake.list(`${PROCESSED}/_manifests/`)).filter((o) => o.key.endsWith(`/${MANIFEST}`));
+  const listing = (await lake.list(PROCESSED_MANIFESTS)).filter((o) => isProcessedManifestKey(o.key));
   const unloaded = listing.filter((o) => !loaded.has(manifestBatchId(o.key)));
   const manifests = await listProcessedManifests(lake, unloaded);
   const pending = manifests.filter((m) => !loaded.has(m.manifest.batch_id));

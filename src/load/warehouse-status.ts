@@ -3,7 +3,7 @@ import { ConfigError } from '../core/errors.js';
 import { redactUri } from '../core/redact-uri.js';
 import { openWarehouse } from './open-warehouse.js';
 import { STAR_TABLES } from './star-schema.js';
-import type { WarehouseOptions } from './warehouse.js';
+import { WarehouseInUseError, type WarehouseOptions } from './warehouse.js';
 
 /** What `status` says of the warehouse. */
 export interface WarehouseStatus {
@@ -47,13 +47,11 @@ export async function warehouseStatus(uri: string, options: WarehouseOptions): P
     }
   } catch (error) {
     if (error instanceof ConfigError) throw error;
-    const first = (error as Error).message.split('\n')[0] ?? String(error);
-    // (the line names the warehouse already: "warehouse X is in use by…" reads "in use by…")
-    const file = uri.startsWith('duckdb://') ? uri.slice('duckdb://'.length) : undefined;
+    // (status's line names the warehouse already: "in use by…", not "warehouse X is in use by…")
     status.unavailable =
-      file && first.startsWith(`warehouse ${file} `)
-        ? first.slice(`warehouse ${file} `.length).replace(/^is /, '')
-        : first;
+      error instanceof WarehouseInUseError
+        ? error.reason
+        : ((error as Error).message.split('\n')[0] ?? String(error));
   }
   return status;
 }

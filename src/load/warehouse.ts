@@ -1,3 +1,4 @@
+import { FatalError } from '../core/errors.js';
 import type { Lake } from '../lake/lake.js';
 import type { ProcessedManifest } from '../process/processed-manifest.js';
 
@@ -54,4 +55,15 @@ export interface WarehouseOptions {
    * read-only, so nothing can change the warehouse; `migrate` and `loadBatch` then fail.
    */
   readOnly?: boolean;
+}
+
+/** Another process holds the warehouse (a DuckDB file open elsewhere); `reason` says so without naming it. */
+export class WarehouseInUseError extends FatalError {
+  constructor(
+    warehouse: string,
+    /** "in use by another process (/usr/bin/node, PID 5835)" */
+    readonly reason: string,
+  ) {
+    super(`warehouse ${warehouse} is ${reason}`);
+  }
 }

@@ -2,7 +2,7 @@ import type { LandingManifest } from '../collect/landing-writer.js';
 import { mapLimit } from '../core/map-limit.js';
 import { type Progress, silentProgress } from '../core/progress.js';
 import { getJson, type Lake, type LakeObject } from '../lake/lake.js';
-import { MANIFEST, manifestBatchId, PROCESSED, STATE } from '../lake/zones.js';
+import { isProcessedManifestKey, manifestBatchId, STATE } from '../lake/zones.js';
 import type { ProcessedManifest } from './processed-manifest.js';
 
 /** What `status` needs of one processed batch, from its landing and processed manifests. */
@@ -31,11 +31,17 @@ interface SummaryFile {
  * `status` reads a dozen objects a year instead of two manifests per batch ever collected.
  */
 export async function readSummaries(lake: Lake): Promise<Map<string, BatchSummary>> {
-  const keys = (await lake.list(PREFIX)).filter((o) => o.key.endsWith('.json'));
-  const files = await mapLimit(keys, 16, ({ key }) => readSummaryFile(lake, key));
   const out = new Map<string, BatchSummary>();
-  for (const file of files) for (const [id, s] of Object.entries(file?.batches ?? {})) out.set(id, s);
+  for (const file of (await readSummaryFiles(lake)).values())
+    for (const [id, s] of Object.entries(file.batches)) out.set(id, s);
   return out;
+}
+
+/** Every month's object that reads as summaries, by key (one that does not is left out). */
+async function readSummaryFiles(lake: Lake): Promise<Map<string, SummaryFile>> {
+  const keys = (await lake.list(PREFIX)).filter((o) => o.key.endsWith('.json'));
+  const files = await mapLimit(keys, 16, async ({ key }) => [key, await readSummaryFile(lake, key)] as const);
+  return new Map(files.filter((f): f is readonly [string, SummaryFile] => f[1] !== undefined));
 }
 
 /**
@@ -50,11 +56,12 @@ export async function recordSummaries(
   done: ReadonlyMap<string, { processed: ProcessedManifest; posts: number }>,
   progress: Progress = silentProgress,
 ): Promise<void> {
-  const known = await readSummaries(lake);
+  const files = await readSummaryFiles(lake);
+  const known = new Set([...files.values()].flatMap((f) => Object.keys(f.batches)));
   const added = new Map<string, BatchSummary>();
   for (const [id, { processed, posts }] of done) added.set(id, summaryOf(processed, posts));
   const missing = processedListing.filter((o) => {
-    if (!o.key.startsWith(`${PROCESSED}/_manifests/`) || !o.key.endsWith(`/${MANIFEST}`)) return false;
+    if (!isProcessedManifestKey(o.key)) return false;
     const id = manifestBatchId(o.key);
     return !known.has(id) && !added.has(id);
   });
@@ -70,18 +77,17 @@ export async function recordSummaries(
     added.set(processed.batch_id, summaryOf(processed, landing?.posts ?? 0));
   });
   if (added.size === 0) return;
-  const byKey = new Map<string, Map<string, BatchSummary>>();
+  // Each month's object as read above, with its new entries (one that could not be read had its
+  // batches read from their manifests: all are in `added`).
+  const changed = new Set<string>();
   for (const [id, s] of added) {
     const key = summaryKey(id);
-    if (!byKey.has(key)) byKey.set(key, new Map());
-    byKey.get(key)!.set(id, s);
+    if (!files.has(key)) files.set(key, { batches: {} });
+    files.get(key)!.batches[id] = s;
+    changed.add(key);
   }
-  for (const [key, entries] of byKey) {
-    // (one that could not be read had its batches read from their manifests above: all are here)
-    const file = (await readSummaryFile(lake, key)) ?? { batches: {} };
-    for (const [id, s] of entries) file.batches[id] = s;
-    await lake.put(key, JSON.stringify(file)); // (compact: a month of hourly batches is some 1,500 entries)
-  }
+  // (compact: a month of hourly batches is some 1,500 entries)
+  for (const key of changed) await lake.put(key, JSON.stringify(files.get(key)));
 }
 
 /**

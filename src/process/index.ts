@@ -4,7 +4,13 @@ import { mapLimit } from '../core/map-limit.js';
 import { type Progress, silentProgress } from '../core/progress.js';
 import { getJson, type Lake, type LakeObject } from '../lake/lake.js';
 import { withLease } from '../lake/lease.js';
-import { LANDING, MANIFEST, manifestBatchId, PROCESSED, processedManifestKey } from '../lake/zones.js';
+import {
+  isManifestKey,
+  LANDING,
+  manifestBatchId,
+  PROCESSED_MANIFESTS,
+  processedManifestKey,
+} from '../lake/zones.js';
 import { TABLE_NAMES } from '../schema/tables.js';
 import { recordSummaries } from './batch-summaries.js';
 import type { Engine, LandingBatch } from './engine.js';
@@ -24,7 +30,7 @@ export async function listLandingBatches(
   lake: Lake,
   listing?: readonly LakeObject[],
 ): Promise<LandingBatch[]> {
-  const keys = (listing ?? (await lake.list(`${LANDING}/`))).filter((o) => o.key.endsWith(`/${MANIFEST}`));
+  const keys = (listing ?? (await lake.list(`${LANDING}/`))).filter((o) => isManifestKey(o.key));
   const manifests = await mapLimit(keys, 16, ({ key }) => getJson<LandingManifest>(lake, key));
   const out: LandingBatch[] = [];
   for (const [i, manifest] of manifests.entries())
@@ -44,12 +50,10 @@ export async function pendingLandingBatches(lake: Lake): Promise<LandingBatch[]>
 
 /** The pending batches, and the processed manifests' listing they were told from. */
 async function findPending(lake: Lake): Promise<{ pending: LandingBatch[]; processed: LakeObject[] }> {
-  const processed = await lake.list(`${PROCESSED}/_manifests/`);
+  const processed = await lake.list(PROCESSED_MANIFESTS);
   const done = new Set(processed.map((o) => o.key));
   const isDone = (key: string) => done.has(processedManifestKey(manifestBatchId(key)));
-  const listing = (await lake.list(`${LANDING}/`)).filter(
-    (o) => !(o.key.endsWith(`/${MANIFEST}`) && isDone(o.key)),
-  );
+  const listing = (await lake.list(`${LANDING}/`)).filter((o) => !(isManifestKey(o.key) && isDone(o.key)));
   const pending = await listLandingBatches(lake, listing);
   return { pending: pending.filter((b) => !done.has(processedManifestKey(b.manifest.batch_id))), processed };
 }

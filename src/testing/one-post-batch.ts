@@ -2,16 +2,12 @@ import { landingLine } from '../collect/landing-line.js';
 import { commitLandingBatch, writeLandingPart } from '../collect/landing-writer.js';
 import type { Lake } from '../lake/lake.js';
 
-/** A post as the X API returns it, the fields a one-post batch needs. */
-export interface SmallPost {
-  id: string;
-  text: string;
-  created_at: string;
-  author_id: string;
-}
-
-/** Commits a landing batch `batchId` of one search page holding `post` (retrieved 2026-11-20). */
-export async function writeOnePostBatch(lake: Lake, batchId: string, post: SmallPost): Promise<void> {
+/**
+ * Commits a landing batch `batchId` of one search page (retrieved 2026-11-20) holding one post,
+ * `postId`: text "hello #x", created 2026-11-19, by author 42.
+ */
+export async function writeOnePostBatch(lake: Lake, batchId: string, postId: string): Promise<void> {
+  const post = { id: postId, text: 'hello #x', created_at: '2026-11-19T08:00:00.000Z', author_id: '42' };
   const retrieved = '2026-11-20T10:00:00Z';
   const where = { source: 'search_recent', ingestDate: '2026-11-20', batchId };
   const meta = { retrieved_at: retrieved, endpoint: 'e', query: 'q', request_url: 'u', status: 200 };

@@ -8,8 +8,6 @@ import { writeOnePostBatch } from '../../testing/one-post-batch.js';
 import { tempWorkspace } from '../../testing/temp-workspace.js';
 import { type StatusReport, statusReport } from './status-command.js';
 
-const POST = { id: '501', text: 'hello', created_at: '2026-11-19T08:00:00.000Z', author_id: '42' };
-
 describe('status', () => {
   const ws = tempWorkspace();
   after(() => ws.remove());
@@ -19,11 +17,11 @@ describe('status', () => {
     const settings = ws.settings('http://127.0.0.1:9');
     const ctx = { settings, lake, progress: { ...silentProgress, clear() {} }, json: true };
     const ids = ['20261120T100000000Z-aaaaaa', '20261120T110000000Z-bbbbbb', '20261201T100000000Z-cccccc'];
-    for (const [i, id] of ids.entries()) await writeOnePostBatch(lake, id, { ...POST, id: `50${i}` });
+    for (const [i, id] of ids.entries()) await writeOnePostBatch(lake, id, `50${i}`);
     await processPending(settings, lake);
     await load(settings, lake);
     // One not processed yet: its landing manifest is read, as before.
-    await writeOnePostBatch(lake, '20261201T120000000Z-dddddd', { ...POST, id: '509' });
+    await writeOnePostBatch(lake, '20261201T120000000Z-dddddd', '509');
     const lakeOf = (r: StatusReport) => ({ ...r.lake, uri: '' });
 
     lake.takeManifestGets();

@@ -3,7 +3,15 @@ import { formatUsd } from '../../collect/budget.js';
 import type { QueryCheckpoint } from '../../collect/checkpoint.js';
 import { getJson, type LakeObject } from '../../lake/lake.js';
 import { liveLeases } from '../../lake/lease.js';
-import { LANDING, MANIFEST, manifestBatchId, PROCESSED, QUARANTINE, STATE } from '../../lake/zones.js';
+import {
+  isManifestKey,
+  isProcessedManifestKey,
+  LANDING,
+  manifestBatchId,
+  PROCESSED,
+  QUARANTINE,
+  STATE,
+} from '../../lake/zones.js';
 import { listProcessedManifests } from '../../load/index.js';
 import { type WarehouseStatus, warehouseStatus } from '../../load/warehouse-status.js';
 import { readSummaries } from '../../process/batch-summaries.js';
@@ -48,15 +56,13 @@ export async function statusReport(ctx: StageContext): Promise<StatusReport> {
   const summaries = await readSummaries(lake);
   const known = (o: LakeObject) => summaries.has(manifestBatchId(o.key));
   const landingObjects = await lake.list(`${LANDING}/`);
-  const landingManifests = landingObjects.filter((o) => o.key.endsWith(`/${MANIFEST}`));
+  const landingManifests = landingObjects.filter((o) => isManifestKey(o.key));
   const landing = await listLandingBatches(
     lake,
     landingManifests.filter((o) => !known(o)),
   );
   const processedObjects = await lake.list(`${PROCESSED}/`);
-  const processedManifests = processedObjects.filter(
-    (o) => o.key.startsWith(`${PROCESSED}/_manifests/`) && o.key.endsWith(`/${MANIFEST}`),
-  );
+  const processedManifests = processedObjects.filter((o) => isProcessedManifestKey(o.key));
   const processed = await listProcessedManifests(
     lake,
     processedManifests.filter((o) => !known(o)),

@@ -7,7 +7,7 @@ import { quoteString as lit } from '../../core/sql-quote.js';
 import type { ProcessedManifest } from '../../process/processed-manifest.js';
 import { mergeSql, starSchemaDdl } from '../sql/star-ddl.js';
 import { STAR_TABLES, type StarTable } from '../star-schema.js';
-import type { LoadResult, Warehouse } from '../warehouse.js';
+import { type LoadResult, type Warehouse, WarehouseInUseError } from '../warehouse.js';
 
 const MIGRATIONS: ((conn: DuckDBConnection) => Promise<void>)[] = [
   async (conn) => {
@@ -116,7 +116,7 @@ export class DuckDBWarehouse implements Warehouse {
         // "Conflicting lock is held in /usr/bin/node (PID 5835)": say which process, not the rest.
         const holder = /lock is held in (.*?) \(PID (\d+)\)/.exec(message);
         const who = holder ? `${holder[1]}, PID ${holder[2]}` : message.split('\n')[0];
-        throw new FatalError(`warehouse ${file} is in use by another process (${who})`);
+        throw new WarehouseInUseError(file, `in use by another process (${who})`);
       }
       throw new FatalError(`cannot open warehouse ${file}: ${message.split('\n')[0]}`);
     }

@@ -73,7 +73,7 @@ export async function writeTrickyLanding(lake: Lake, batchId = '20261120T1300000
         author_id: 123,
         conversation_id: '2123747899645166302',
         created_at: '2026-11-19T23:59:59Z',
-        text: 'İSTANBUL ΣΟΦΙΑΣ cafe\u0301 #ＡＩ #Ünï\u0007 end\u000b\u0000 after',
+        text: 'İSTANBUL ΣΟΦΙΑΣ cafe\u0301 #ＡＩ #Ünï\u0007 end\u000b\u0000 after \ua7dc\u{10d50}\u{16ea0}',
         lang: 5,
         source: { app: 'x' },
         possibly_sensitive: 'true',

@@ -6,7 +6,7 @@ import { normalizeTag, normalizeText, urlDomain } from '../clean/clean-text.js';
 import { placeEntities } from '../clean/place-entities.js';
 import type { BatchStats } from '../flatten-batch.js';
 import { quoteString } from './duckdb-sql.js';
-import { LANDING_COLUMNS, LOWER_CASE_EXCEPTIONS, MACROS, USER_STRUCTURE } from './landing-sql.js';
+import { HAS_LOWER_CASE_EXCEPTION, LANDING_COLUMNS, MACROS, USER_STRUCTURE } from './landing-sql.js';
 import { stageJson } from './stage-json.js';
 
 /** The batch flattened inside DuckDB: a SELECT per processed table, and the reconciliation counts. */
@@ -69,7 +69,10 @@ export async function flattenInDuckDB(
     .join(', ')}}`;
   try {
     await conn.run(
-      `CREATE OR REPLACE TEMP TABLE tp_lines AS SELECT ordinality AS ln, tp_ts(retrieved_at) AS rts, response AS r ` +
+      // (whether a line is usable and its partial errors, found while the line is at hand: checked
+      // afterwards without scanning the responses again)
+      `CREATE OR REPLACE TEMP TABLE tp_lines AS SELECT ordinality AS ln, tp_ts(retrieved_at) AS rts, response AS r, ` +
+        `response IS NULL OR rts IS NULL AS unusable, len(response.errors) AS errors ` +
         `FROM read_json(${list}, format = 'newline_delimited', columns = ${columns}, ` +
         `maximum_object_size = ${MAX_LINE_BYTES}) WITH ORDINALITY`,
     );
@@ -78,7 +81,7 @@ export async function flattenInDuckDB(
   }
   const lines = await one(
     conn,
-    `SELECT count(*), count(*) FILTER (r IS NULL OR rts IS NULL), coalesce(sum(len(r.errors)), 0) FROM tp_lines`,
+    `SELECT count(*), count(*) FILTER (unusable), coalesce(sum(errors), 0) FROM tp_lines`,
   );
   if (lines[1] > 0) return { fallback: 'a line without a response object or an ISO retrieved_at' };
 
@@ -117,7 +120,7 @@ export async function flattenInDuckDB(
   // as `placeEntities` looks for it (cleaning shifted the offset: `&amp;`, NFC, controls). A post
   // where some entity has neither, or two start at the same place, is placed in TypeScript.
   await conn.run(
-    `CREATE OR REPLACE TEMP TABLE tp_ent AS SELECT k, id, pos, hint, val, surface, uid, expanded, display, ` +
+    `CREATE OR REPLACE TEMP TABLE tp_ent AS SELECT k, id, pos, hint, val, surface, uid, expanded, display, created_date, ` +
       `CASE WHEN tp_nfc(surface) <> surface THEN NULL ` +
       `WHEN hint >= 0 AND hint < 1e9 AND hint = floor(hint) ` +
       `AND substring(text, TRY_CAST(hint AS BIGINT) + 1, length(surface)) = surface THEN TRY_CAST(hint AS BIGINT) ` +
@@ -125,18 +128,19 @@ export async function flattenInDuckDB(
       `THEN instr(text, surface) - 1 END AS found ` +
       `FROM (${ENTITY_KINDS.map(
         ({ kind, field, prefix }, k) =>
-          `SELECT ${k} AS k, id, pos, text, tp_num(e."start") AS hint, tp_str(e.${field}) AS val, ` +
+          `SELECT ${k} AS k, id, pos, text, created_date, tp_num(e."start") AS hint, tp_str(e.${field}) AS val, ` +
           `${prefix ? `${quoteString(prefix)} || ` : ''}tp_str(e.${field}) AS surface, ` +
           `${kind === 'mentions' ? 'tp_id(e.id)' : 'CAST(NULL AS BIGINT)'} AS uid, ` +
           `${kind === 'urls' ? 'tp_str(e.expanded_url)' : 'CAST(NULL AS VARCHAR)'} AS expanded, ` +
           `${kind === 'urls' ? 'tp_str(e.display_url)' : 'CAST(NULL AS VARCHAR)'} AS display ` +
-          `FROM (SELECT id, text, generate_subscripts(ents.${kind}, 1) AS pos, unnest(ents.${kind}) AS e FROM tp_posts)`,
+          `FROM (SELECT id, text, CAST(created_at AS DATE) AS created_date, generate_subscripts(ents.${kind}, 1) AS pos, ` +
+          `unnest(ents.${kind}) AS e FROM tp_posts)`,
       ).join(' UNION ALL ')}) WHERE val <> ''`,
   );
   await conn.run(
     `CREATE OR REPLACE TEMP TABLE tp_slow AS ` +
       `SELECT id FROM tp_ent GROUP BY id HAVING bool_and(found IS NOT NULL) IS NOT TRUE OR count(*) > count(DISTINCT found) ` +
-      `UNION SELECT id FROM tp_posts WHERE regexp_matches(text, ${quoteString(LOWER_CASE_EXCEPTIONS)})`,
+      `UNION SELECT id FROM tp_posts WHERE regexp_matches(text, ${quoteString(HAS_LOWER_CASE_EXCEPTION)})`,
   );
   await stageSlowPosts(conn, scratchDir);
   await stageLookups(conn, scratchDir);
@@ -259,7 +263,7 @@ function tableSelects(batch: string): Record<ProcessedTable, string> {
   const place = (k: number) =>
     `SELECT tp_ent.id AS tweet_id, val, uid, expanded, display, ` +
     `coalesce(sp.ps, CAST(found AS INTEGER)) AS start_index, coalesce(sp.pe, CAST(found AS INTEGER) + length(surface)) AS end_index, ` +
-    `CAST(t.created_at AS DATE) AS created_date FROM tp_ent JOIN tp_posts t USING (id) ` +
+    `tp_ent.created_date FROM tp_ent ` +
     `LEFT JOIN tp_slow_pos sp ON sp.k = ${k} AND sp.id = tp_ent.id AND sp.pos = tp_ent.pos WHERE tp_ent.k = ${k}`;
   const tags = (k: number) =>
     `SELECT tweet_id, val AS tag, m.value AS tag_normalized, start_index, end_index, created_date ` +

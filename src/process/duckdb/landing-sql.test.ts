@@ -4,7 +4,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { cleanText, normalizeText } from '../clean/clean-text.js';
 import { str, toId } from '../flatten-batch.js';
 import { quoteString } from './duckdb-sql.js';
-import { MACROS, NFC_INERT } from './landing-sql.js';
+import { HAS_LOWER_CASE_EXCEPTION, LOWER_CASE_EXCEPTIONS, MACROS, NFC_INERT } from './landing-sql.js';
 
 describe('NFC_INERT', () => {
   it('holds only code points NFC leaves alone in any text made of them (JavaScript Unicode data)', () => {
@@ -29,6 +29,43 @@ describe('NFC_INERT', () => {
       }
     }
     assert.deepEqual(bad.slice(0, 20), []);
+  });
+});
+
+describe('LOWER_CASE_EXCEPTIONS', () => {
+  it("holds every code point whose lower case in DuckDB is not JavaScript's, and no other", async () => {
+    // (each code point's lower case as JSON text: reading a lone U+FEFF back drops it)
+    const instance = await DuckDBInstance.create(':memory:');
+    const conn = await instance.connect();
+    try {
+      const result = await conn.runAndReadAll(
+        'SELECT cp, CAST(to_json(lower(chr(CAST(cp AS INTEGER)))) AS VARCHAR) FROM range(1, 1114112) t(cp) ' +
+          'WHERE cp < 55296 OR cp > 57343 ORDER BY cp',
+      );
+      const differ: number[] = [];
+      for (const [cp, lower] of result.getRows() as [bigint, string][]) {
+        const c = String.fromCodePoint(Number(cp));
+        if (c.toLowerCase() !== JSON.parse(lower)) differ.push(Number(cp));
+      }
+      // Σ lowers alike alone; only at a word's end (final sigma) does JavaScript differ.
+      assert.notEqual('AΣ'.toLowerCase(), 'aσ');
+      const listed = LOWER_CASE_EXCEPTIONS.flatMap(([from, to]) =>
+        Array.from({ length: to - from + 1 }, (_, i) => from + i),
+      );
+      assert.deepEqual(
+        differ.map((cp) => cp.toString(16)),
+        listed.filter((cp) => cp !== 0x3a3).map((cp) => cp.toString(16)),
+      );
+      // The RE2 class finds each of them in a text.
+      const found = await conn.runAndReadAll(
+        `SELECT count(*) FROM range(1, 1114112) t(cp) WHERE (cp < 55296 OR cp > 57343) ` +
+          `AND regexp_matches('a' || chr(CAST(cp AS INTEGER)) || 'b', ${quoteString(HAS_LOWER_CASE_EXCEPTION)})`,
+      );
+      assert.equal(Number(found.getRows()[0]![0]), listed.length);
+    } finally {
+      conn.closeSync();
+      instance.closeSync();
+    }
   });
 });
 

@@ -11,6 +11,7 @@ import {
   writeNastyLanding,
 } from '../../testing/engine-parity.js';
 import { writeMutatedLanding } from '../../testing/mutated-landing.js';
+import { writeNewerUnicodeLanding } from '../../testing/newer-unicode-landing.js';
 import type { TempWorkspace } from '../../testing/temp-workspace.js';
 import { writeTrickyLanding } from '../../testing/tricky-landing.js';
 import { processPending } from '../index.js';
@@ -28,6 +29,7 @@ describe('flattening in DuckDB gives what the TypeScript flattener gives', () =>
     [sql, ts] = await twinWorkspaces(em.url, async (settings, lake) => {
       await writeNastyLanding(settings, lake, NOW);
       await writeTrickyLanding(lake);
+      await writeNewerUnicodeLanding(lake);
       for (const seed of [1, 4]) await writeMutatedLanding(settings, lake, { seed, batches: 12, now: NOW });
     });
     const progress = { info: (m: string) => messages.push(m), update: (m: string) => messages.push(m) };
@@ -45,14 +47,18 @@ describe('flattening in DuckDB gives what the TypeScript flattener gives', () =>
     await em?.close();
   });
 
-  it('DuckDB flattens the clean batches; the batch with bad input goes to TypeScript, saying why', () => {
+  it('DuckDB flattens the clean batches; the batches with bad input or newer Unicode go to TypeScript, saying why', () => {
     const fallbacks = messages.filter((m) => m.includes('goes to the TypeScript flattener'));
     const [mutated, others] = [
       fallbacks.filter((m) => m.includes('mutated')),
       fallbacks.filter((m) => !m.includes('mutated')),
     ];
-    assert.equal(others.length, 1, others.join('\n'));
+    assert.equal(others.length, 2, others.join('\n'));
     assert.match(others[0]!, /badbad.*part .* (cannot be read|fails its checksum)/);
+    assert.match(
+      others[1]!,
+      /newer-unicode goes .*: a text with characters newer than DuckDB's Unicode data/,
+    );
     // The 24 mutated batches exercise both paths.
     assert.ok(
       mutated.length >= 4 && mutated.length <= 20,

@@ -43,6 +43,9 @@ const ENTITY_KINDS = [
   { kind: 'urls', field: 'url', prefix: '' },
 ] as const;
 
+/** Why a batch with a text `tp_clean` cannot clean (`NFC_UNSAFE`) goes to TypeScript. */
+const NEWER_UNICODE = "a text with characters newer than DuckDB's Unicode data (NFC would differ)";
+
 /** A landing line (one API response) longer than this fails the read and goes to TypeScript. */
 const MAX_LINE_BYTES = 16 * 2 ** 20;
 
@@ -112,8 +115,12 @@ export async function flattenInDuckDB(
   );
   await conn.run('DROP TABLE tp_cand');
   await conn.run('DROP TABLE tp_win');
-  const posts = await one(conn, `SELECT count(*), count(*) FILTER (created_at IS NULL) FROM tp_posts`);
+  const posts = await one(
+    conn,
+    `SELECT count(*), count(*) FILTER (created_at IS NULL), count(*) FILTER (text IS NULL) FROM tp_posts`,
+  );
   if (posts[1] > 0) return { fallback: 'a post whose created_at is not an ISO timestamp' };
+  if (posts[2] > 0) return { fallback: NEWER_UNICODE };
 
   // Entities (`found`: where each starts in the cleaned text, in code points): X's offset when the
   // surface form is exactly there, else its only occurrence in the text, which is then the nearest
@@ -121,7 +128,7 @@ export async function flattenInDuckDB(
   // where some entity has neither, or two start at the same place, is placed in TypeScript.
   await conn.run(
     `CREATE OR REPLACE TEMP TABLE tp_ent AS SELECT k, id, pos, hint, val, surface, uid, expanded, display, created_date, ` +
-      `CASE WHEN tp_nfc(surface) <> surface THEN NULL ` +
+      `CASE WHEN tp_nfc(surface) IS DISTINCT FROM surface THEN NULL ` +
       `WHEN hint >= 0 AND hint < 1e9 AND hint = floor(hint) ` +
       `AND substring(text, TRY_CAST(hint AS BIGINT) + 1, length(surface)) = surface THEN TRY_CAST(hint AS BIGINT) ` +
       `WHEN instr(text, surface) > 0 AND instr(substring(text, instr(text, surface) + 1), surface) = 0 ` +
@@ -229,11 +236,13 @@ async function flattenUsers(conn: DuckDBConnection): Promise<{ read: number } | 
       `SELECT ln, rts, generate_subscripts(r.includes.users, 1) AS pos, unnest(r.includes.users) AS u FROM tp_lines)) ` +
       `GROUP BY 1)`,
   );
-  const [read, bad] = await one(
+  const [read, bad, newer] = await one(
     conn,
-    `SELECT coalesce(sum(seen), 0), count(*) FILTER (id IS NULL OR bad) FROM tp_users`,
+    `SELECT coalesce(sum(seen), 0), count(*) FILTER (id IS NULL OR bad), ` +
+      `count(*) FILTER (tp_str(w.u.description) IS NOT NULL AND tp_clean(tp_str(w.u.description)) IS NULL) FROM tp_users`,
   );
   if (bad > 0) return { fallback: 'a user without a valid id or with a created_at that is not ISO' };
+  if (newer > 0) return { fallback: NEWER_UNICODE };
   return { read };
 }
 

@@ -50,7 +50,7 @@ export async function writeTrickyLanding(lake: Lake, batchId = '20261120T1300000
         id: '2123747899645166301',
         author_id: '11',
         created_at: '2026-11-20T11:00:00.000Z',
-        text: 'Q&amp;A &lt;b&gt; #first then\t#second and\u00a0$TSLA @ann',
+        text: 'Q&amp;A &lt;b&gt; #first then\t#second and\u00a0$TSLA @ann @\u{10d70}\u{323b0}x!',
         lang: 'en',
         entities: {
           hashtags: [tag(10, 'first', 16), tag(26, 'second', 33), null, tag(1, 42), tag(3, '', 3)],

@@ -10,6 +10,7 @@ import {
   MACROS,
   NFC_INERT,
   NFC_UNSAFE,
+  WORD,
 } from './landing-sql.js';
 
 describe('NFC_INERT', () => {
@@ -47,12 +48,15 @@ describe('NFC_UNSAFE', () => {
     // Each code point alone, next to marks of combining class 1 and 230 on either side (a class
     // DuckDB does not know shows as another order), and each composite decomposed (a composition
     // DuckDB does not know: the composite and its parts, but the old marks of U+0300-U+036F, which
-    // compose only with the new letter before them).
+    // compose only with the new letter before them). Code points JavaScript holds unassigned or
+    // private, or NFC_INERT, are as DuckDB takes a code point it does not know: left alone.
     const texts: string[] = [];
     const owners: number[][] = [];
+    const inert = new Set(codePoints(NFC_INERT));
     for (let cp = 1; cp <= 0x10ffff; cp++) {
       if (cp >= 0xd800 && cp <= 0xdfff) continue;
       const c = String.fromCodePoint(cp);
+      if (inert.has(cp) || /\p{Cn}|\p{Co}/u.test(c)) continue;
       for (const text of [c, `a${c}\u0334`, `a\u0301${c}`, `a${c}\u0301`, `a\u0334${c}`]) {
         texts.push(text);
         owners.push([cp]);
@@ -85,11 +89,33 @@ describe('NFC_UNSAFE', () => {
         [...differ].sort((a, b) => a - b).map((cp) => cp.toString(16)),
         codePoints(NFC_UNSAFE).map((cp) => cp.toString(16)),
       );
-      const inert = new Set(codePoints(NFC_INERT));
       assert.deepEqual(
         codePoints(NFC_UNSAFE).filter((cp) => inert.has(cp)),
         [],
       );
+    } finally {
+      conn.closeSync();
+      instance.closeSync();
+    }
+  });
+});
+
+describe('WORD', () => {
+  it("matches the code points JavaScript's [\\p{L}\\p{N}_] matches, and no other", async () => {
+    const instance = await DuckDBInstance.create(':memory:');
+    const conn = await instance.connect();
+    try {
+      const result = await conn.runAndReadAll(
+        `SELECT cp FROM range(1, 1114112) t(cp) WHERE regexp_full_match(` +
+          `CASE WHEN cp BETWEEN 55296 AND 57343 THEN ' ' ELSE chr(CAST(cp AS INTEGER)) END, ${quoteString(WORD)}) ORDER BY cp`,
+      );
+      const sql = result.getRows().map(([cp]) => Number(cp));
+      const js: number[] = [];
+      for (let cp = 1; cp <= 0x10ffff; cp++) {
+        if ((cp < 0xd800 || cp > 0xdfff) && /^[\p{L}\p{N}_]$/u.test(String.fromCodePoint(cp))) js.push(cp);
+      }
+      assert.equal(sql.length, js.length);
+      assert.deepEqual(sql.filter((cp, i) => cp !== js[i]).slice(0, 10), []);
     } finally {
       conn.closeSync();
       instance.closeSync();

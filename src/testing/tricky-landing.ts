@@ -181,7 +181,7 @@ export async function writeTrickyLanding(lake: Lake, batchId = '20261120T1300000
         id: '2123747899645166309',
         author_id: '12',
         created_at: '2026-11-20T10:55:00.000Z',
-        text: 'hosts https://t.co/h1 https://t.co/h2 https://t.co/h3 https://t.co/h4 https://t.co/h5\u0085end',
+        text: 'hosts https://t.co/h1 https://t.co/h2 https://t.co/h3 https://t.co/h4 https://t.co/h5\u0085end https://t.co/h6 https://t.co/h7',
         entities: {
           urls: [
             url(6, 'https://t.co/h1', 'https://Bücher.example/x'),
@@ -189,6 +189,9 @@ export async function writeTrickyLanding(lake: Lake, batchId = '20261120T1300000
             url(38, 'https://t.co/h3', 'https://ex%41mple.com:99999/'),
             url(54, 'https://t.co/h4', 'http://[::ffff:1.2.3.4]/'),
             url(70, 'https://t.co/h5', 'foo://Host.example/x'),
+            // (letters a case-insensitive regex takes for s and k: the URL parser maps them)
+            url(90, 'https://t.co/h6', 'https://\u017Ftuff.example/'),
+            url(106, 'https://t.co/h7', 'https://\u212Aey.example/'),
             url(0, ''), // no URL: no entity (an empty surface would be found everywhere)
           ],
         },

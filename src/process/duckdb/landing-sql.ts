@@ -193,6 +193,9 @@ export const RE2_WORD_GAPS: readonly (readonly [number, number])[] = [
 /** A mention's character, as `[\p{L}\p{N}_]` with the `u` flag in JavaScript. */
 export const WORD = `[\\p{L}\\p{N}_${ranges(RE2_WORD_GAPS)}]`;
 
+/** `http://` or `https://`, in any case. */
+const HTTP = '[hH][tT][tT][pP][sS]?://';
+
 /** C0 control characters other than tab and newline (`cleanText` removes them). */
 const C0 = String.raw`[\x00-\x08\x0B-\x1F]`;
 
@@ -251,6 +254,8 @@ export const MACROS = [
   `CREATE OR REPLACE TEMP MACRO tp_clean(t) AS CASE WHEN regexp_matches(tp_unescape(t), '${NOT_NFC_INERT}|${C0}') ` +
     `THEN regexp_replace(tp_nfc(tp_unescape(t)), '${C0}', '', 'g') ELSE tp_unescape(t) END`,
   String.raw`CREATE OR REPLACE TEMP MACRO tp_norm(t) AS trim(regexp_replace(regexp_replace(regexp_replace(regexp_replace(lower(t), '^rt @${WORD}+:[${WS}]*', ''), 'https?://[^${WS}]+', ' ', 'g'), '@${WORD}+', ' ', 'g'), '[${WS}]{2,}|[${WS1}]', ' ', 'g'))`,
-  String.raw`CREATE OR REPLACE TEMP MACRO tp_plain_url(u) AS regexp_full_match(u, '(?i)https?://([a-z0-9-]+\.)*[a-z][a-z0-9-]*([/?#].*)?') AND NOT regexp_matches(u, '(?i)^https?://([^/?#]*\.)?xn--')`,
-  String.raw`CREATE OR REPLACE TEMP MACRO tp_domain(u) AS regexp_replace(lower(regexp_extract(u, '^(?i)https?://([^/?#]*)', 1)), '^www\.', '')`,
+  // (ASCII letters spelled out: RE2's `(?i)` folds `ſ` into `s` and `K` into `k`, the URL parser
+  // does not read them as those letters)
+  String.raw`CREATE OR REPLACE TEMP MACRO tp_plain_url(u) AS regexp_full_match(u, '${HTTP}([a-zA-Z0-9-]+\.)*[a-zA-Z][a-zA-Z0-9-]*([/?#].*)?') AND NOT regexp_matches(u, '^${HTTP}([^/?#]*\.)?[xX][nN]--')`,
+  String.raw`CREATE OR REPLACE TEMP MACRO tp_domain(u) AS regexp_replace(lower(regexp_extract(u, '^${HTTP}([^/?#]*)', 1)), '^www\.', '')`,
 ];

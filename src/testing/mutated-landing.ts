@@ -24,7 +24,7 @@ const VALUES: unknown[] = [
 ];
 const INSERTS = [
   ...['&amp;', '&lt;', '\u0085', '\u0000', '\u0007', 'İ', 'Σ', 'e\u0301', '😀', '\t', '\u2028', '\u3000'],
-  ...[' ', '  ', '@x_1', '#y', 'https://t.co/z ', 'ＡＩ', '\ufeff', 'ß', '\ua7dc', '\u{10d50}'],
+  ...[' ', '  ', '@x_1', '#y', 'https://t.co/z ', 'ＡＩ', '\ufeff', 'ß'],
 ];
 /** Kept as they are when a batch should stay clean enough for DuckDB's SQL path. */
 const KEYS_KEPT = new Set(['id', 'media_key', 'created_at', 'retrieved_at']);

@@ -97,7 +97,7 @@ const NOT_NFC_INERT = `[^${ranges(NFC_INERT)}]`;
 /**
  * Code points whose normalization data DuckDB's `nfc_normalize` does not have yet (new in Unicode
  * 16 and 17): combining marks it takes for starters, and letters that compose or decompose in
- * JavaScript only (Vithkuqi, Tulu-Tigalari, Gurung Khema, Kirat Rai, Ol Onal, Tai Yo…). `tp_nfc`
+ * JavaScript only (Todhri, Tulu-Tigalari, Gurung Khema, Kirat Rai, …). `tp_nfc`
  * gives NULL for a text with one, and such a batch goes to TypeScript; `landing-sql.test.ts`
  * finds them all by comparing the two on every code point.
  */
@@ -133,8 +133,8 @@ export const NFC_UNSAFE: readonly (readonly [number, number])[] = [
 ];
 
 /**
- * Letters and digits (`\\p{L}`, `\\p{N}` in JavaScript) that DuckDB's RE2 does not count as such
- * (new in Unicode 16 and 17, CJK extensions among them); `WORD` adds them, so a mention in
+ * Letters and digits (`\p{L}`, `\p{N}` in JavaScript) that DuckDB's RE2 does not count as such
+ * (new in Unicode 16 and 17, CJK ideographs among them); `WORD` adds them, so a mention in
  * `tp_norm` ends where `normalizeText`'s does. `landing-sql.test.ts` compares every code point.
  */
 export const RE2_WORD_GAPS: readonly (readonly [number, number])[] = [
@@ -202,8 +202,9 @@ const C0 = String.raw`[\x00-\x08\x0B-\x1F]`;
 /**
  * Code points whose JavaScript lower case DuckDB's `lower` does not give: `İ` (a full mapping, to
  * two code points), `Σ` (final sigma is contextual), and capitals new in Unicode 16 that DuckDB's
- * case tables do not have yet (U+1C89, U+A7CB-U+A7DC, Garay, Kirat Rai); `landing-sql.test.ts` compares every
- * code point, so a Node.js or DuckDB with other Unicode data fails it.
+ * case tables do not have yet (U+1C89, U+A7CB-U+A7DC, U+10D50-U+10D65, U+16EA0-U+16EB8);
+ * `landing-sql.test.ts` compares every code point, so a Node.js or DuckDB with other Unicode
+ * data fails it.
  */
 export const LOWER_CASE_EXCEPTIONS: readonly (readonly [number, number])[] = [
   [0x130, 0x130],

@@ -254,7 +254,7 @@ export const MACROS = [
   // (one scan finds the texts NFC or control characters could change; most have neither)
   `CREATE OR REPLACE TEMP MACRO tp_clean(t) AS CASE WHEN regexp_matches(tp_unescape(t), '${NOT_NFC_INERT}|${C0}') ` +
     `THEN regexp_replace(tp_nfc(tp_unescape(t)), '${C0}', '', 'g') ELSE tp_unescape(t) END`,
-  String.raw`CREATE OR REPLACE TEMP MACRO tp_norm(t) AS trim(regexp_replace(regexp_replace(regexp_replace(regexp_replace(lower(t), '^rt @${WORD}+:[${WS}]*', ''), 'https?://[^${WS}]+', ' ', 'g'), '@${WORD}+', ' ', 'g'), '[${WS}]{2,}|[${WS1}]', ' ', 'g'))`,
+  `CREATE OR REPLACE TEMP MACRO tp_norm(t) AS trim(regexp_replace(regexp_replace(regexp_replace(regexp_replace(lower(t), '^rt @${WORD}+:[${WS}]*', ''), 'https?://[^${WS}]+', ' ', 'g'), '@${WORD}+', ' ', 'g'), '[${WS}]{2,}|[${WS1}]', ' ', 'g'))`,
   // (ASCII letters spelled out: RE2's `(?i)` folds `ſ` into `s` and `K` into `k`, the URL parser
   // does not read them as those letters)
   String.raw`CREATE OR REPLACE TEMP MACRO tp_plain_url(u) AS regexp_full_match(u, '${HTTP}([a-zA-Z0-9-]+\.)*[a-zA-Z][a-zA-Z0-9-]*([/?#].*)?') AND NOT regexp_matches(u, '^${HTTP}([^/?#]*\.)?[xX][nN]--')`,

@@ -147,8 +147,9 @@ describe('LOWER_CASE_EXCEPTIONS', () => {
       );
       // The RE2 class finds each of them in a text.
       const found = await conn.runAndReadAll(
-        `SELECT count(*) FROM range(1, 1114112) t(cp) WHERE (cp < 55296 OR cp > 57343) ` +
-          `AND regexp_matches('a' || chr(CAST(cp AS INTEGER)) || 'b', ${quoteString(HAS_LOWER_CASE_EXCEPTION)})`,
+        `SELECT count(*) FROM range(1, 1114112) t(cp) WHERE regexp_matches(` +
+          `CASE WHEN cp BETWEEN 55296 AND 57343 THEN 'a' ELSE 'a' || chr(CAST(cp AS INTEGER)) || 'b' END, ` +
+          `${quoteString(HAS_LOWER_CASE_EXCEPTION)})`,
       );
       assert.equal(Number(found.getRows()[0]![0]), listed.length);
     } finally {

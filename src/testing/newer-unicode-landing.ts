@@ -1,6 +1,5 @@
-import { landingLine } from '../collect/landing-line.js';
-import { commitLandingBatch, writeLandingPart } from '../collect/landing-writer.js';
 import type { Lake } from '../lake/lake.js';
+import { type OnePage, writeOnePageBatch } from './one-page-batch.js';
 
 /** The batch DuckDB flattens itself, with letters newer than its case tables and RE2's classes. */
 export const NEWER_UNICODE_SQL = '20261120T140000000Z-newer-unicode-sql';
@@ -51,28 +50,14 @@ function post(id: string, text: string) {
   };
 }
 
-async function writeBatch(lake: Lake, batchId: string, at: string, page: unknown): Promise<void> {
-  const meta = {
-    retrieved_at: at,
+function writeBatch(lake: Lake, batchId: string, retrievedAt: string, page: OnePage['page']): Promise<void> {
+  return writeOnePageBatch(lake, {
+    batchId,
+    retrievedAt,
+    page,
     endpoint: '/2/tweets/search/recent',
     query: 'newer unicode',
-    request_url: 'http://e/newer-unicode',
-    status: 200,
-  };
-  const where = { source: 'search_recent', ingestDate: '2026-11-20', batchId };
-  const part = await writeLandingPart(lake, where, 0, [landingLine(meta, JSON.stringify(page))]);
-  await commitLandingBatch(lake, {
-    batch_id: batchId,
-    source: where.source,
-    ingest_date: where.ingestDate,
-    endpoint: '/2/tweets/search/recent',
-    query: 'newer unicode',
-    created_at: at,
-    committed_at: at,
-    parts: [part],
-    pages: 1,
-    posts: 2,
-    partial_errors: 0,
-    newest_id: null,
+    requestUrl: 'http://e/newer-unicode',
+    newestId: null,
   });
 }

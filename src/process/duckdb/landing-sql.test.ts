@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { cleanText, normalizeText } from '../clean/clean-text.js';
 import { str, toId } from '../flatten-batch.js';
 import { quoteString } from './duckdb-sql.js';
@@ -43,6 +43,22 @@ describe('NFC_INERT', () => {
 const codePoints = (list: readonly (readonly [number, number])[]): number[] =>
   list.flatMap(([from, to]) => Array.from({ length: to - from + 1 }, (_, i) => from + i));
 
+/** `fn` on a connection to a new in-memory DuckDB, closed afterwards. */
+async function withDuckDB<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const conn = await instance.connect();
+  try {
+    return await fn(conn);
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
+}
+
+/** Code point `cp` (a column of `range(1, 1114112)`) as text, `instead` at the surrogates' places. */
+const charOf = (instead: string, around = (c: string) => c) =>
+  `CASE WHEN cp BETWEEN 55296 AND 57343 THEN ${quoteString(instead)} ELSE ${around('chr(CAST(cp AS INTEGER))')} END`;
+
 describe('NFC_UNSAFE', () => {
   it("holds every code point where DuckDB's NFC is not JavaScript's, none of them NFC_INERT", async () => {
     // Each code point alone, next to marks of combining class 1 and 230 on either side (a class
@@ -67,9 +83,7 @@ describe('NFC_UNSAFE', () => {
         owners.push([cp, ...[...nfd].map((p) => p.codePointAt(0)!).filter((p) => p < 0x300 || p > 0x36f)]);
       }
     }
-    const instance = await DuckDBInstance.create(':memory:');
-    const conn = await instance.connect();
-    try {
+    await withDuckDB(async (conn) => {
       await conn.run('CREATE TABLE t (i INTEGER, s VARCHAR)');
       const appender = await conn.createAppender('t');
       texts.forEach((text, i) => {
@@ -93,21 +107,15 @@ describe('NFC_UNSAFE', () => {
         codePoints(NFC_UNSAFE).filter((cp) => inert.has(cp)),
         [],
       );
-    } finally {
-      conn.closeSync();
-      instance.closeSync();
-    }
+    });
   });
 });
 
 describe('WORD', () => {
   it("matches the code points JavaScript's [\\p{L}\\p{N}_] matches, and no other", async () => {
-    const instance = await DuckDBInstance.create(':memory:');
-    const conn = await instance.connect();
-    try {
+    await withDuckDB(async (conn) => {
       const result = await conn.runAndReadAll(
-        `SELECT cp FROM range(1, 1114112) t(cp) WHERE regexp_full_match(` +
-          `CASE WHEN cp BETWEEN 55296 AND 57343 THEN ' ' ELSE chr(CAST(cp AS INTEGER)) END, ${quoteString(WORD)}) ORDER BY cp`,
+        `SELECT cp FROM range(1, 1114112) t(cp) WHERE regexp_full_match(${charOf(' ')}, ${quoteString(WORD)}) ORDER BY cp`,
       );
       const sql = result.getRows().map(([cp]) => Number(cp));
       const js: number[] = [];
@@ -116,19 +124,14 @@ describe('WORD', () => {
       }
       assert.equal(sql.length, js.length);
       assert.deepEqual(sql.filter((cp, i) => cp !== js[i]).slice(0, 10), []);
-    } finally {
-      conn.closeSync();
-      instance.closeSync();
-    }
+    });
   });
 });
 
 describe('LOWER_CASE_EXCEPTIONS', () => {
   it("holds every code point whose lower case in DuckDB is not JavaScript's, and no other", async () => {
     // (each code point's lower case as JSON text: reading a lone U+FEFF back drops it)
-    const instance = await DuckDBInstance.create(':memory:');
-    const conn = await instance.connect();
-    try {
+    await withDuckDB(async (conn) => {
       const result = await conn.runAndReadAll(
         'SELECT cp, CAST(to_json(lower(chr(CAST(cp AS INTEGER)))) AS VARCHAR) FROM range(1, 1114112) t(cp) ' +
           'WHERE cp < 55296 OR cp > 57343 ORDER BY cp',
@@ -147,34 +150,25 @@ describe('LOWER_CASE_EXCEPTIONS', () => {
       );
       // The RE2 class finds each of them in a text.
       const found = await conn.runAndReadAll(
-        `SELECT count(*) FROM range(1, 1114112) t(cp) WHERE regexp_matches(` +
-          `CASE WHEN cp BETWEEN 55296 AND 57343 THEN 'a' ELSE 'a' || chr(CAST(cp AS INTEGER)) || 'b' END, ` +
-          `${quoteString(HAS_LOWER_CASE_EXCEPTION)})`,
+        `SELECT count(*) FROM range(1, 1114112) t(cp) ` +
+          `WHERE regexp_matches(${charOf('a', (c) => `'a' || ${c} || 'b'`)}, ${quoteString(HAS_LOWER_CASE_EXCEPTION)})`,
       );
       assert.equal(Number(found.getRows()[0]![0]), listed.length);
-    } finally {
-      conn.closeSync();
-      instance.closeSync();
-    }
+    });
   });
 });
 
 describe('MACROS', () => {
   /** Each value through a macro in DuckDB (`sql` of the literal), in order. */
   async function through(macro: string, literals: string[]): Promise<unknown[]> {
-    const instance = await DuckDBInstance.create(':memory:');
-    const conn = await instance.connect();
-    try {
+    return withDuckDB(async (conn) => {
       for (const m of MACROS) await conn.run(m);
       const values = literals.map((v, i) => `(${i}, ${v})`).join(', ');
       const result = await conn.runAndReadAll(
         `SELECT ${macro}(v) FROM (VALUES ${values}) AS t(i, v) ORDER BY i`,
       );
       return result.getRows().map(([v]) => (typeof v === 'bigint' ? String(v) : v));
-    } finally {
-      conn.closeSync();
-      instance.closeSync();
-    }
+    });
   }
 
   /** A text as an SQL expression, any character included (a literal cannot hold NUL). */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { ConfigError } from '../core/errors.js';
-import { loadSettings } from './load-settings.js';
+import { checkQuery, loadSettings } from './load-settings.js';
 
 const cwd = mkdtempSync(path.join(tmpdir(), 'settings-'));
 after(() => rmSync(cwd, { recursive: true, force: true }));
@@ -173,6 +173,7 @@ describe('loadSettings', () => {
       [{ maxCostUsd: -1 }, 'maxCostUsd', /positive amount/],
       [{ startTime: 'yesterday' }, 'startTime', /ISO 8601/],
       [{ users: ['no spaces allowed'] }, 'users', /neither a username/],
+      [{ queries: ['#a', '  '] }, 'queries', /non-empty strings/],
       [
         {
           streamRules: [
@@ -209,5 +210,16 @@ describe('loadSettings', () => {
     assert.ok(load({ TWEETPIPE_LAKE: 'file:///tmp/lake' }).lake.startsWith('file:///tmp/lake'));
     refuses({ TWEETPIPE_LAKE: 's3://My_Bucket/x' }, 'TWEETPIPE_LAKE', /bucket name/);
     rmSync(file);
+  });
+
+  it('takes a --query trimmed and refuses an empty one by the flag, before any request', () => {
+    assert.equal(checkQuery('  #a OR #b ', '--query'), '#a OR #b');
+    for (const raw of ['', '   ', '\t']) {
+      assert.throws(
+        () => checkQuery(raw, '--query'),
+        (e: unknown) =>
+          e instanceof ConfigError && e.setting === '--query' && /must not be empty/.test(e.message),
+      );
+    }
   });
 });

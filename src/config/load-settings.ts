@@ -438,6 +438,13 @@ export function parseIsoTime(raw: string, name: string): string {
 }
 
 /** A username (1–15 letters, digits, underscores; `@` optional) or a numeric user ID. */
+/** A search query from the command line: trimmed, and not empty (X answers 400 to an empty one). */
+export function checkQuery(raw: string, name: string): string {
+  const q = raw.trim();
+  if (q === '') throw new ConfigError(name, 'must not be empty');
+  return q;
+}
+
 export function checkUser(raw: string, name: string): string {
   const u = raw.replace(/^@/, '');
   if (!/^\d{1,19}$/.test(u) && !/^[A-Za-z0-9_]{1,15}$/.test(u))

@@ -1,7 +1,13 @@
 import type { Command } from 'commander';
 import { formatUsd } from '../../collect/budget.js';
 import { type CollectResult, collect, withApi } from '../../collect/index.js';
-import { checkUser, parseIsoTime, parsePositiveInt, parseUsd } from '../../config/load-settings.js';
+import {
+  checkQuery,
+  checkUser,
+  parseIsoTime,
+  parsePositiveInt,
+  parseUsd,
+} from '../../config/load-settings.js';
 import { batchesText, label, plural } from '../format.js';
 import { printJson, recordRun, type StageContext, stageContext } from '../stage-context.js';
 
@@ -24,10 +30,11 @@ export async function runCollect(ctx: StageContext, flags: CollectFlags): Promis
     flags.maxCostUsd === undefined ? undefined : parseUsd(flags.maxCostUsd, '--max-cost-usd');
   const startTime = flags.startTime === undefined ? undefined : parseIsoTime(flags.startTime, '--start-time');
   const endTime = flags.endTime === undefined ? undefined : parseIsoTime(flags.endTime, '--end-time');
+  const queries = flags.query?.map((q) => checkQuery(q, '--query'));
   const users = flags.user?.map((u) => checkUser(u, '--user'));
   const result = await withApi(ctx.settings, ctx.progress, (settings) =>
     collect(settings, ctx.lake, {
-      queries: flags.query,
+      queries,
       users,
       lookupFiles: flags.ids,
       archive: flags.archive,

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
@@ -334,6 +335,27 @@ describe('pipeline end to end: emulator → local lake → DuckDB warehouse', ()
       const result = await finish(child);
       assert.equal(result.code, 2);
       assert.match(result.err, /TWEETPIPE_LAKE: unsupported scheme/);
+      // Flags too, before any request; the emulator's address when it cannot listen there.
+      const taken = createServer();
+      await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+      const takenPort = (taken.address() as AddressInfo).port;
+      try {
+        for (const [args, pattern] of [
+          [['collect', '--query', '  '], /--query: must not be empty/],
+          [['emulator', '--port', '99999'], /--port: must be 0-65535/],
+          [['emulator', '--port', String(takenPort)], /--port: 127\.0\.0\.1:\d+ is already in use/],
+          [
+            ['emulator', '--host', '192.0.2.1', '--port', '0'],
+            /--host: 192\.0\.2\.1 is not an address of this machine/,
+          ],
+        ] as const) {
+          const bad = await finish(cli(ws, 'http://127.0.0.1:9', [...args]));
+          assert.equal(bad.code, 2, `${args.join(' ')}: ${bad.err}`);
+          assert.match(bad.err, pattern);
+        }
+      } finally {
+        taken.close();
+      }
     } finally {
       ws.remove();
     }

@@ -38,6 +38,7 @@ export function registerEmulator(program: Command): void {
     )
     .action(async (flags: EmulatorFlags) => {
       const port = flags.port === '0' ? 0 : parsePositiveInt(flags.port, '--port');
+      if (port > 65535) throw new ConfigError('--port', `must be 0-65535, got "${flags.port}"`);
       const seed = flags.seed === '0' ? 0 : parsePositiveInt(flags.seed, '--seed');
       if (flags.now !== undefined && Number.isNaN(Date.parse(flags.now)))
         throw new ConfigError('--now', `"${flags.now}" is not an ISO 8601 time`);
@@ -56,6 +57,8 @@ export function registerEmulator(program: Command): void {
         seed,
         now: flags.now,
         rateLimit: flags.rateLimit ? undefined : false,
+      }).catch((error: NodeJS.ErrnoException) => {
+        throw listenError(error, flags.host, port);
       });
       const clock = flags.now
         ? `clock frozen at ${new Date(Date.parse(flags.now)).toISOString()}`
@@ -70,4 +73,18 @@ export function registerEmulator(program: Command): void {
       });
       await emulator.close();
     });
+}
+
+/** What a failed listen means for the flags that chose the address. */
+function listenError(error: NodeJS.ErrnoException, host: string, port: number): Error {
+  const at = `${host}:${port}`;
+  if (error.code === 'EADDRINUSE')
+    return new ConfigError('--port', `${at} is already in use; choose another port, or 0 for a free one`);
+  if (error.code === 'EADDRNOTAVAIL')
+    return new ConfigError('--host', `${host} is not an address of this machine`);
+  if (error.code === 'EACCES')
+    return new ConfigError('--port', `not allowed to listen on ${at} (ports below 1024 need privileges)`);
+  if (error.code === 'ENOTFOUND' || error.code === 'EAI_AGAIN')
+    return new ConfigError('--host', `"${host}" does not resolve to an address`);
+  return error;
 }

@@ -437,7 +437,6 @@ export function parseIsoTime(raw: string, name: string): string {
     .replace('.000Z', 'Z');
 }
 
-/** A username (1–15 letters, digits, underscores; `@` optional) or a numeric user ID. */
 /** A search query from the command line: trimmed, and not empty (X answers 400 to an empty one). */
 export function checkQuery(raw: string, name: string): string {
   const q = raw.trim();
@@ -445,6 +444,7 @@ export function checkQuery(raw: string, name: string): string {
   return q;
 }
 
+/** A username (1–15 letters, digits, underscores; `@` optional) or a numeric user ID. */
 export function checkUser(raw: string, name: string): string {
   const u = raw.replace(/^@/, '');
   if (!/^\d{1,19}$/.test(u) && !/^[A-Za-z0-9_]{1,15}$/.test(u))

@@ -343,6 +343,12 @@ describe('pipeline end to end: emulator → local lake → DuckDB warehouse', ()
         for (const [args, pattern] of [
           [['collect', '--query', '  '], /--query: must not be empty/],
           [['emulator', '--port', '99999'], /--port: must be 0-65535/],
+          [['emulator', '--now', '2026'], /--now: "2026" is not an ISO 8601 time/],
+          [['emulator', '--now', '2026-02-30T00:00:00Z'], /--now: .* is not an ISO 8601 time/],
+          [
+            ['collect', '--query', 'x', '--start-time', '2026-04-31'],
+            /--start-time: .* is not an ISO 8601 time/,
+          ],
           [['emulator', '--port', String(takenPort)], /--port: 127\.0\.0\.1:\d+ is already in use/],
           [
             ['emulator', '--host', '192.0.2.1', '--port', '0'],

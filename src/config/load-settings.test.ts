@@ -172,6 +172,7 @@ describe('loadSettings', () => {
     for (const [bad, name, why] of [
       [{ maxCostUsd: -1 }, 'maxCostUsd', /positive amount/],
       [{ startTime: 'yesterday' }, 'startTime', /ISO 8601/],
+      [{ endTime: '2026-02-30T00:00:00Z' }, 'endTime', /ISO 8601/],
       [{ users: ['no spaces allowed'] }, 'users', /neither a username/],
       [{ queries: ['#a', '  '] }, 'queries', /non-empty strings/],
       [

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError } from '../core/errors.js';
+import { isoTimeMs } from '../core/iso-time.js';
 import { Secret } from '../core/secret.js';
 import type { LakeOptions } from '../lake/lake.js';
 import { parseRedshiftUri } from '../load/redshift/redshift-uri.js';
@@ -425,16 +426,15 @@ export function parseUsd(raw: string, flag: string): number {
   return n;
 }
 
-/** Checks an ISO 8601 time as X accepts it (`2026-01-31T00:00:00Z`) and returns it normalised to UTC. */
+/**
+ * Checks an ISO 8601 time as X accepts it (`2026-01-31T00:00:00Z`, or a date for midnight UTC) and
+ * returns it normalised to UTC; a day that does not exist (30 February) is refused, not rolled over.
+ */
 export function parseIsoTime(raw: string, name: string): string {
-  if (
-    !/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.test(raw) ||
-    Number.isNaN(Date.parse(raw))
-  )
+  const ms = isoTimeMs(raw, { dateOnly: true });
+  if (ms === undefined)
     throw new ConfigError(name, `"${raw}" is not an ISO 8601 time such as 2026-01-31T00:00:00Z`);
-  return new Date(Date.parse(raw.length === 10 ? `${raw}T00:00:00Z` : raw))
-    .toISOString()
-    .replace('.000Z', 'Z');
+  return new Date(ms).toISOString().replace('.000Z', 'Z');
 }
 
 /** A search query from the command line: trimmed, and not empty (X answers 400 to an empty one). */

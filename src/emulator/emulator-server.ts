@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { isoTimeMs } from '../core/iso-time.js';
 import { Corpus, DEFAULT_SLOT_MS } from './corpus.js';
 import { type Fault, type FaultPlan, FaultSource } from './faults.js';
 import { FilteredStream } from './filtered-stream.js';
@@ -149,7 +150,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       ? undefined
       : typeof options.now === 'number'
         ? options.now
-        : Date.parse(options.now);
+        : (isoTimeMs(options.now, { dateOnly: true }) ?? Number.NaN);
   if (frozen !== undefined && Number.isNaN(frozen))
     throw new Error(`--now: "${options.now}" is not an ISO 8601 time`);
   const clock = options.clock ?? (frozen !== undefined ? () => frozen : Date.now);

@@ -52,6 +52,18 @@ describe('X API emulator: GET /2/tweets/search/recent', () => {
     }
   });
 
+  it('refuses a start_time or end_time on a day that does not exist, as X does (not rolled over)', async () => {
+    for (const [param, value] of [
+      ['start_time', '2026-11-31T00:00:00Z'],
+      ['end_time', '2026-02-30T00:00:00Z'],
+      ['start_time', '2026-11-19T24:00:00Z'],
+    ] as const) {
+      const { res, body } = await get(em, { query: 'data', [param]: value });
+      assert.equal(res.status, 400, `${param}=${value}`);
+      assert.match(body.errors[0].message, new RegExp(`'${param}' must be a valid ISO 8601 timestamp`));
+    }
+  });
+
   it('pages through every match exactly once, newest first, with consistent meta', async () => {
     const query = '#AI OR (climate -is:retweet)';
     const seen: string[] = [];

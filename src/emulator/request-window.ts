@@ -1,3 +1,4 @@
+import { isoTimeMs } from '../core/iso-time.js';
 import { snowflakeId, snowflakeTime } from '../core/snowflake.js';
 import { invalidRequest, type Problem } from './problems.js';
 
@@ -37,19 +38,13 @@ function decodeToken(token: string): bigint | undefined {
   return n;
 }
 
-export function parseTime(raw: string): number | undefined {
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(raw)) return undefined;
-  const t = Date.parse(raw);
-  return Number.isNaN(t) ? undefined : t;
-}
-
 /** Reads `start_time`, `end_time`, `since_id`, `until_id` and the cursor; a Problem when one is invalid. */
 export function readWindow(params: URLSearchParams, rules: WindowRules): RequestWindow | Problem {
   const { nowMs, oldestMs } = rules;
   let upper = nowMs + 1;
   const end = params.get('end_time');
   if (end !== null) {
-    const t = parseTime(end);
+    const t = isoTimeMs(end);
     if (t === undefined)
       return invalidRequest(`Invalid 'end_time':'${end}'. 'end_time' must be a valid ISO 8601 timestamp.`, {
         end_time: [end],
@@ -65,7 +60,7 @@ export function readWindow(params: URLSearchParams, rules: WindowRules): Request
   let lower = rules.defaultStartMs ? Math.max(oldestMs, rules.defaultStartMs(upper)) : oldestMs;
   const start = params.get('start_time');
   if (start !== null) {
-    const t = parseTime(start);
+    const t = isoTimeMs(start);
     if (t === undefined)
       return invalidRequest(
         `Invalid 'start_time':'${start}'. 'start_time' must be a valid ISO 8601 timestamp.`,

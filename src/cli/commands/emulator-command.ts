@@ -1,6 +1,7 @@
 import { type Command, Option } from 'commander';
 import { parsePositiveInt } from '../../config/load-settings.js';
 import { ConfigError } from '../../core/errors.js';
+import { isoTimeMs } from '../../core/iso-time.js';
 import { parseFaults, startEmulator } from '../../emulator/index.js';
 
 interface EmulatorFlags {
@@ -40,8 +41,9 @@ export function registerEmulator(program: Command): void {
       const port = flags.port === '0' ? 0 : parsePositiveInt(flags.port, '--port');
       if (port > 65535) throw new ConfigError('--port', `must be 0-65535, got "${flags.port}"`);
       const seed = flags.seed === '0' ? 0 : parsePositiveInt(flags.seed, '--seed');
-      if (flags.now !== undefined && Number.isNaN(Date.parse(flags.now)))
-        throw new ConfigError('--now', `"${flags.now}" is not an ISO 8601 time`);
+      const now = flags.now === undefined ? undefined : isoTimeMs(flags.now, { dateOnly: true });
+      if (flags.now !== undefined && now === undefined)
+        throw new ConfigError('--now', `"${flags.now}" is not an ISO 8601 time such as 2026-11-20T12:00:00Z`);
       let faults: ReturnType<typeof parseFaults> | undefined;
       try {
         faults = flags.faults ? parseFaults(flags.faults, seed) : undefined;
@@ -55,14 +57,12 @@ export function registerEmulator(program: Command): void {
         host: flags.host,
         port,
         seed,
-        now: flags.now,
+        now,
         rateLimit: flags.rateLimit ? undefined : false,
       }).catch((error: NodeJS.ErrnoException) => {
         throw listenError(error, flags.host, port);
       });
-      const clock = flags.now
-        ? `clock frozen at ${new Date(Date.parse(flags.now)).toISOString()}`
-        : 'real clock';
+      const clock = now !== undefined ? `clock frozen at ${new Date(now).toISOString()}` : 'real clock';
       console.log(
         `X API emulator listening on ${emulator.url} (seed ${seed}, ${clock}${flags.rateLimit ? '' : ', no rate limit'}). Ctrl-C stops it.`,
       );

@@ -49,21 +49,19 @@ export class Budget {
    * (then `stoppedBy` names it).
    */
   pageSize(min: number, max: number): number {
-    let n = Math.min(max, this.postsLeft);
     if (this.postsLeft <= 0) {
       this.stoppedBy = 'max-posts';
       return 0;
     }
-    if (this.maxCostUsd !== undefined) {
-      const left = this.maxCostUsd - this.spentUsd;
-      const perPost = this.worstCost(1);
-      n = Math.min(n, Math.floor(left / perPost + 1e-9));
-      if (n < min) {
-        this.stoppedBy = 'max-cost-usd';
-        return 0;
-      }
+    // (X takes no fewer than `min`: a run with fewer posts left than that asks for `min`)
+    const wanted = Math.max(min, Math.min(max, this.postsLeft));
+    if (this.maxCostUsd === undefined) return wanted;
+    const affordable = Math.floor((this.maxCostUsd - this.spentUsd) / this.worstCost(1) + 1e-9);
+    if (affordable < min) {
+      this.stoppedBy = 'max-cost-usd';
+      return 0;
     }
-    return Math.max(min, n);
+    return Math.min(wanted, affordable);
   }
 
   /** Whether a single user look-up still fits the budget. */

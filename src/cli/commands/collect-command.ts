@@ -95,7 +95,10 @@ export function withCollectOptions(cmd: Command): Command {
       collectValues,
       undefined,
     )
-    .option('--max-posts <n>', 'stop after about N posts in this run, across all sources (default 10000; X sends at least 10 a page)')
+    .option(
+      '--max-posts <n>',
+      'stop after about N posts in this run, across all sources (default 10000; X sends at least 10 a page)',
+    )
     .option(
       '--max-cost-usd <usd>',
       'stop before this run would spend more than USD (prices: see "prices" in the README)',

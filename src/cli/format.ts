@@ -16,10 +16,7 @@ export function label(name: string): string {
   return name.padEnd(9);
 }
 
-/** "1 post", "2 posts" (with thousands separators). */
-export function plural(count: number, word: string, many = `${word}s`): string {
-  return `${n(count)} ${count === 1 ? word : many}`;
-}
+export { plural } from '../core/plural.js';
 
 /** 1536 → "1.5 KiB". */
 export function bytes(count: number): string {

@@ -1,4 +1,5 @@
 import { DEFAULT_BATCH_POSTS } from '../config/settings.js';
+import { plural } from '../core/plural.js';
 import type { Progress } from '../core/progress.js';
 import type { Lake } from '../lake/lake.js';
 import type { Lease } from '../lake/lease.js';
@@ -86,7 +87,9 @@ async function collectLeased(
     spentUsd: 0,
   };
   if (cp.open) {
-    progress.info(`${src.label}: resuming batch ${cp.open.batch_id} after ${cp.open.pages} landed page(s)`);
+    progress.info(
+      `${src.label}: resuming batch ${cp.open.batch_id} after ${plural(cp.open.pages, 'landed page')}`,
+    );
   } else if (cp.complete && !src.incremental) {
     return { ...result, skipped: 'complete' };
   } else if (cp.resume) {
@@ -122,7 +125,7 @@ async function collectLeased(
     result.partialErrors += open.partial_errors;
     if (!full) break;
     progress.info(
-      `${src.label}: batch ${open.batch_id} committed at ${open.posts} posts; the pagination goes on in a new batch`,
+      `${src.label}: batch ${open.batch_id} committed at ${plural(open.posts, 'post')}; the pagination goes on in a new batch`,
     );
   }
   if (result.pages === 0 && budget.stoppedBy) result.skipped = 'budget';
@@ -233,9 +236,7 @@ async function landPages(
     await saveCheckpoint(lake, cp);
     const posts = result.posts + open.posts;
     const pages = result.pages + open.pages;
-    progress.update(
-      `collect: ${posts} posts, ${pages} ${pages === 1 ? 'page' : 'pages'} so far for ${src.label}`,
-    );
+    progress.update(`collect: ${plural(posts, 'post')}, ${plural(pages, 'page')} so far for ${src.label}`);
   }
 
   return false;

@@ -1,4 +1,5 @@
 import { AuthError, FatalError } from '../core/errors.js';
+import { plural } from '../core/plural.js';
 import { type Progress, silentProgress } from '../core/progress.js';
 import { formatDuration, sleep } from '../core/sleep.js';
 import type { Lake } from '../lake/lake.js';
@@ -127,7 +128,7 @@ async function streamLeased(
     spentAtLastCommit = budget.spentUsd;
     await saveCheckpoint(lake, cp);
     result.batches.push(batchId);
-    progress.info(`stream: landed ${open.lines.length} message(s) in batch ${batchId}`);
+    progress.info(`stream: landed ${plural(open.lines.length, 'message')} in batch ${batchId}`);
     open = fresh();
   };
 
@@ -316,7 +317,9 @@ async function streamLeased(
     if (data?.id && (open.newest === null || BigInt(data.id) > BigInt(open.newest))) open.newest = data.id;
     result.messages++;
     lastMessageAt = Date.now();
-    progress.update(`stream: ${result.messages} messages, ${open.lines.length} in the open batch`);
+    progress.update(
+      `stream: ${plural(result.messages, 'message')}, ${open.lines.length.toLocaleString('en-US')} in the open batch`,
+    );
     if (open.lines.length >= batchMessages) await commitSafely();
   }
 }

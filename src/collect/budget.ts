@@ -26,6 +26,13 @@ export class Budget {
   usersRead = 0;
   /** Set when a limit stopped collection: says which. */
   stoppedBy: 'max-posts' | 'max-cost-usd' | null = null;
+  /**
+   * Posts the source being collected may still take, its share of `postsLeft` (undefined: no
+   * share, it may take all that is left); `shareReached` says when that share, not a limit of the
+   * run, ended its pagination.
+   */
+  shareLeft: number | undefined;
+  shareReached = false;
   readonly #seen = new Map<string, Set<string>>();
   /** Worst extra reads per matched post seen so far (referenced posts, users). */
   #refsPerPost = 1;
@@ -53,8 +60,13 @@ export class Budget {
       this.stoppedBy = 'max-posts';
       return 0;
     }
+    const left = Math.min(this.postsLeft, this.shareLeft ?? Number.POSITIVE_INFINITY);
+    if (left <= 0) {
+      this.shareReached = true;
+      return 0;
+    }
     // (X takes no fewer than `min`: a run with fewer posts left than that asks for `min`)
-    const wanted = Math.max(min, Math.min(max, this.postsLeft));
+    const wanted = Math.max(min, Math.min(max, left));
     if (this.maxCostUsd === undefined) return wanted;
     const affordable = Math.floor((this.maxCostUsd - this.spentUsd) / this.worstCost(1) + 1e-9);
     if (affordable < min) {
@@ -110,6 +122,7 @@ export class Budget {
     this.postsRead += newPosts;
     this.usersRead += newUsers;
     this.postsLeft -= data.length;
+    if (this.shareLeft !== undefined) this.shareLeft -= data.length;
     return { usd, posts: newPosts, users: newUsers };
   }
 

@@ -32,6 +32,21 @@ export interface QueryResult {
   spentUsd: number;
   /** Why nothing was fetched, when nothing was (`complete`: a finished look-up). */
   skipped?: 'complete' | 'budget';
+  /** Its share of the run's posts ended the pagination in an open batch (`CollectPagesOptions.shared`). */
+  heldOpen?: boolean;
+}
+
+export interface CollectPagesOptions {
+  /** Posts per landing batch before a long pagination goes on in a new batch. */
+  maxBatchPosts?: number;
+  /**
+   * The run's first pass over its sources (`collectFairly`): when the budget's share for this
+   * source, not a limit of the run, ends the pagination, the batch stays open (saved in the
+   * checkpoint, as after a crash) for the second pass to go on with or commit.
+   */
+  shared?: boolean;
+  /** The second pass of the same run: the open batch left by the first is no interrupted run. */
+  again?: boolean;
 }
 
 /**
@@ -48,7 +63,7 @@ export async function collectPages(
   src: PageSource,
   budget: Budget,
   progress: Progress,
-  options: { maxBatchPosts?: number } = {},
+  options: CollectPagesOptions = {},
 ): Promise<QueryResult> {
   return withCheckpointLease(lake, src.source, src.key, `collect ${src.label}`, (lease) =>
     collectLeased(lake, client, src, budget, progress, options, lease),
@@ -61,7 +76,7 @@ async function collectLeased(
   src: PageSource,
   budget: Budget,
   progress: Progress,
-  options: { maxBatchPosts?: number },
+  options: CollectPagesOptions,
   lease: Lease,
 ): Promise<QueryResult> {
   const maxBatchPosts = options.maxBatchPosts ?? DEFAULT_BATCH_POSTS;
@@ -74,7 +89,7 @@ async function collectLeased(
     settle(cp, src, interrupted);
     await saveCheckpoint(lake, cp);
   }
-  const resumed = cp.open !== null;
+  const resumed = cp.open !== null && !options.again;
   const result: QueryResult = {
     query: src.label,
     source: src.source,
@@ -86,20 +101,36 @@ async function collectLeased(
     partialErrors: 0,
     spentUsd: 0,
   };
-  if (cp.open) {
+  if (cp.open && !options.again) {
     progress.info(
       `${src.label}: resuming batch ${cp.open.batch_id} after ${plural(cp.open.pages, 'landed page')}`,
     );
   } else if (cp.complete && !src.incremental) {
     return { ...result, skipped: 'complete' };
-  } else if (cp.resume) {
+  } else if (cp.resume && !options.again) {
     progress.info(`${src.label}: going on with the pagination the last run left unfinished`);
   }
   for (;;) {
     const open = cp.open ?? startBatch(cp, src);
     cp.open = open;
-    const full = await landPages(lake, client, src, budget, progress, cp, open, maxBatchPosts, result, lease);
+    const ended = await landPages(
+      lake,
+      client,
+      src,
+      budget,
+      progress,
+      cp,
+      open,
+      maxBatchPosts,
+      result,
+      lease,
+    );
     lease.assertHeld();
+    if (ended === 'share' && options.shared) {
+      // (counted when the second pass commits the batch)
+      result.heldOpen = true;
+      return result;
+    }
     if (open.parts.length > 0) {
       await commitLandingBatch(lake, {
         batch_id: open.batch_id,
@@ -123,7 +154,7 @@ async function collectLeased(
     result.posts += open.posts;
     result.pages += open.pages;
     result.partialErrors += open.partial_errors;
-    if (!full) break;
+    if (ended !== 'full') break;
     progress.info(
       `${src.label}: batch ${open.batch_id} committed at ${plural(open.posts, 'post')}; the pagination goes on in a new batch`,
     );
@@ -161,8 +192,9 @@ function startBatch(cp: QueryCheckpoint, src: PageSource): OpenBatch {
 }
 
 /**
- * Lands pages into `open` until the pagination ends, the budget runs out, or the batch holds
- * `maxBatchPosts` posts; returns true in the last case (the pagination goes on in a new batch).
+ * Lands pages into `open` until the pagination ends (`end`), the budget runs out (`end`; `share`
+ * when it was this source's share of it, the open batch then not marked done), or the batch holds
+ * `maxBatchPosts` posts (`full`: the pagination goes on in a new batch).
  */
 async function landPages(
   lake: Lake,
@@ -175,12 +207,14 @@ async function landPages(
   maxBatchPosts: number,
   result: QueryResult,
   lease: Lease,
-): Promise<boolean> {
+): Promise<'end' | 'full' | 'share'> {
   const where = batchWhere(src, open);
   while (!open.done) {
-    if (open.posts >= maxBatchPosts) return true;
+    if (open.posts >= maxBatchPosts) return 'full';
+    budget.shareReached = false;
     const size = budget.pageSize(src.minResults, src.maxResults);
     if (size === 0) {
+      if (budget.shareReached) return 'share';
       open.done = true;
       break;
     }
@@ -239,7 +273,7 @@ async function landPages(
     progress.update(`collect: ${plural(posts, 'post')}, ${plural(pages, 'page')} so far for ${src.label}`);
   }
 
-  return false;
+  return 'end';
 }
 
 /**

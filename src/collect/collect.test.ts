@@ -39,6 +39,17 @@ function landedIds(lakeDir: string): string[] {
   return ids;
 }
 
+/** The ids of the posts a landing batch holds (its parts' `data`). */
+function batchIds(wsDir: string, manifest: LandingManifest): string[] {
+  return manifest.parts.flatMap((part) =>
+    gunzipSync(readFileSync(path.join(wsDir, 'lake', part.key)))
+      .toString()
+      .split('\n')
+      .filter(Boolean)
+      .flatMap((line) => (JSON.parse(line).response.data ?? []).map((p: { id: string }) => p.id)),
+  );
+}
+
 function allFiles(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile())
@@ -357,17 +368,72 @@ describe('collect (recent search)', () => {
     }
   });
 
-  it('honours --max-posts across queries', async () => {
+  it('shares --max-posts among the sources, so a busy first query does not starve the others', async () => {
     const ws = tempWorkspace();
     try {
-      const result = await collect(ws.settings(em.url), new LocalLake(ws.lakeUri), {
-        queries: ['#AI', '#data'],
+      const lake = new LocalLake(ws.lakeUri);
+      const run = () => collect(ws.settings(em.url), lake, { queries: ['#AI', '#data'], maxPosts: 150 });
+      // Each query matches hundreds of posts: 75 each (a page of 75), on this run and the next.
+      for (let i = 0; i < 2; i++) {
+        const result = await run();
+        assert.deepEqual(
+          result.queries.map((q) => q.posts),
+          [75, 75],
+        );
+        assert.equal(result.stoppedBy, 'max-posts');
+      }
+      // Nothing landed twice: the next run goes on with each pagination where it stopped.
+      // (a post can match both queries, so each query's posts are told apart by their batches)
+      for (const query of ['#AI', '#data']) {
+        const ids = (await manifestsIn(lake))
+          .filter((m) => m.query === query)
+          .flatMap((m) => batchIds(ws.dir, m));
+        assert.equal(ids.length, 150, query);
+        assert.equal(new Set(ids).size, 150, query);
+      }
+      // A source with fewer new posts than its share leaves the rest to the sources after it.
+      const few = await collect(ws.settings(em.url), lake, {
+        queries: ['"zzqx matches nothing"', '#data'],
         maxPosts: 150,
       });
-      // Pages are sized to the budget left: 100, then 50; the second query gets nothing.
       assert.deepEqual(
-        result.queries.map((q) => q.posts),
-        [150, 0],
+        few.queries.map((q) => q.posts),
+        [0, 150],
+      );
+    } finally {
+      ws.remove();
+    }
+  });
+
+  it('gives what the sources after it left to a source its share stopped, in the same run', async () => {
+    const ws = tempWorkspace();
+    try {
+      const lake = new LocalLake(ws.lakeUri);
+      // The first run takes "#data" to its end, so on the second it has nothing new.
+      await collect(ws.settings(em.url), lake, { queries: ['#data'], maxPosts: 10_000 });
+      const progress = recordingProgress();
+      const result = await collect(ws.settings(em.url), lake, {
+        queries: ['#AI', '#data'],
+        maxPosts: 150,
+        progress,
+      });
+      // "#AI" gets 75 first, "#data" nothing new, then "#AI" the other 75, in the same batch.
+      assert.deepEqual(
+        result.queries.map((q) => [q.posts, q.pages, q.batches.length, q.resumed]),
+        [
+          [150, 2, 1, false],
+          [0, 1, 0, false],
+        ],
+      );
+      const batches = (await manifestsIn(lake)).filter((m) => m.query === '#AI');
+      assert.deepEqual(
+        batches.map((m) => m.posts),
+        [150],
+      );
+      assert.equal(new Set(batchIds(ws.dir, batches[0]!)).size, 150);
+      assert.ok(
+        !progress.lines.some((l) => /the last run left unfinished|resuming batch/.test(l)),
+        progress.lines.join('\n'),
       );
     } finally {
       ws.remove();

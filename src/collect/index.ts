@@ -7,6 +7,7 @@ import { type Progress, silentProgress } from '../core/progress.js';
 import { Secret } from '../core/secret.js';
 import type { Lake } from '../lake/lake.js';
 import { Budget } from './budget.js';
+import { collectFairly, type SourceJob } from './collect-fairly.js';
 import { collectPages, type QueryResult } from './collect-pages.js';
 import { collectStream, type StreamOptions, type StreamResult } from './collect-stream.js';
 import { lookupSource, type PageSource, searchSource, timelineSource } from './page-source.js';
@@ -93,40 +94,19 @@ export async function collect(
     settings.prices,
   );
   const paging = { maxBatchPosts: options.maxBatchPosts ?? settings.batchPosts };
-  const results: QueryResult[] = [];
-  for (const query of queries)
-    results.push(
-      await collectPages(lake, client, searchSource(query, archive, window), budget, progress, paging),
-    );
+  const pages = (src: PageSource) => (again: boolean) =>
+    collectPages(lake, client, src, budget, progress, { ...paging, shared: !again, again });
+  const jobs: SourceJob[] = queries.map((query) => pages(searchSource(query, archive, window)));
   for (const user of users) {
-    const resolved = await resolveUser(lake, client, user, budget);
-    if (!resolved) {
-      results.push({
-        query: `@${user}`,
-        source: 'timeline',
-        batchId: null,
-        batches: [],
-        posts: 0,
-        pages: 0,
-        resumed: false,
-        partialErrors: 0,
-        spentUsd: 0,
-        skipped: 'budget',
-      });
-      continue;
-    }
-    results.push(
-      await collectPages(
-        lake,
-        client,
-        timelineSource(resolved.id, resolved.label, window),
-        budget,
-        progress,
-        paging,
-      ),
-    );
+    let resolved: Awaited<ReturnType<typeof resolveUser>> | undefined;
+    jobs.push(async (again) => {
+      resolved ??= await resolveUser(lake, client, user, budget);
+      if (!resolved) return budgetSkipped(`@${user}`);
+      return pages(timelineSource(resolved.id, resolved.label, window))(again);
+    });
   }
-  for (const src of lookups) results.push(await collectPages(lake, client, src, budget, progress, paging));
+  for (const src of lookups) jobs.push(pages(src));
+  const results = await collectFairly(jobs, budget);
   return {
     apiUrl: settings.apiUrl,
     queries: results,
@@ -134,6 +114,22 @@ export async function collect(
     pages: results.reduce((n, r) => n + r.pages, 0),
     spentUsd: budget.spentUsd,
     stoppedBy: budget.stoppedBy,
+  };
+}
+
+/** A timeline whose user could not be looked up within the budget. */
+function budgetSkipped(query: string): QueryResult {
+  return {
+    query,
+    source: 'timeline',
+    batchId: null,
+    batches: [],
+    posts: 0,
+    pages: 0,
+    resumed: false,
+    partialErrors: 0,
+    spentUsd: 0,
+    skipped: 'budget',
   };
 }
 

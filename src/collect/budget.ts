@@ -27,11 +27,12 @@ export class Budget {
   /** Set when a limit stopped collection: says which. */
   stoppedBy: 'max-posts' | 'max-cost-usd' | null = null;
   /**
-   * Posts the source being collected may still take, its share of `postsLeft` (undefined: no
-   * share, it may take all that is left); `shareReached` says when that share, not a limit of the
-   * run, ended its pagination.
+   * Posts and dollars the source being collected may still take, its share of what the run has
+   * left (undefined: no share, it may take all that is left); `shareReached` says when that share,
+   * not a limit of the run, ended its pagination.
    */
   shareLeft: number | undefined;
+  shareUsdLeft: number | undefined;
   shareReached = false;
   readonly #seen = new Map<string, Set<string>>();
   /** Worst extra reads per matched post seen so far (referenced posts, users). */
@@ -68,12 +69,18 @@ export class Budget {
     // (X takes no fewer than `min`: a run with fewer posts left than that asks for `min`)
     const wanted = Math.max(min, Math.min(max, left));
     if (this.maxCostUsd === undefined) return wanted;
-    const affordable = Math.floor((this.maxCostUsd - this.spentUsd) / this.worstCost(1) + 1e-9);
-    if (affordable < min) {
+    const affordable = (usd: number) => Math.floor(usd / this.worstCost(1) + 1e-9);
+    const inRun = affordable(this.maxCostUsd - this.spentUsd);
+    if (inRun < min) {
       this.stoppedBy = 'max-cost-usd';
       return 0;
     }
-    return Math.min(wanted, affordable);
+    const inShare = this.shareUsdLeft === undefined ? inRun : affordable(this.shareUsdLeft);
+    if (inShare < min) {
+      this.shareReached = true;
+      return 0;
+    }
+    return Math.min(wanted, inRun, inShare);
   }
 
   /** Whether a single user look-up still fits the budget. */
@@ -119,6 +126,7 @@ export class Budget {
     }
     const usd = newPosts * this.prices.postRead + newUsers * this.prices.userRead;
     this.spentUsd += usd;
+    if (this.shareUsdLeft !== undefined) this.shareUsdLeft -= usd;
     this.postsRead += newPosts;
     this.usersRead += newUsers;
     this.postsLeft -= data.length;
@@ -129,6 +137,7 @@ export class Budget {
   /** Counts a single user look-up (`/2/users/by/username/…`). */
   chargeUser(): void {
     this.spentUsd += this.prices.userRead;
+    if (this.shareUsdLeft !== undefined) this.shareUsdLeft -= this.prices.userRead;
     this.usersRead++;
   }
 }

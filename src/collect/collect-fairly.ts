@@ -5,22 +5,27 @@ import type { QueryResult } from './collect-pages.js';
 export type SourceJob = (again: boolean) => Promise<QueryResult>;
 
 /**
- * Collects every source so that `--max-posts` is shared among them: in order, each source may
- * take what is left divided by the sources not yet visited (one with fewer new posts leaves the
- * rest to those after it); a source its share stopped keeps its batch open, and a second pass
+ * Collects every source so that `--max-posts` and `--max-cost-usd` are shared among them: in order, each source may
+ * take what is left (posts and dollars) divided by the sources not yet visited (one with fewer new
+ * posts leaves the rest to those after it); a source its share stopped keeps its batch open, and a second pass
  * goes on with those, in order, with whatever is still left, then commits them. Without shares
- * the first source of a busy query would take the whole limit on every run, and the sources after
- * it would never start.
+ * a busy first query would take the whole limit on every run, and the sources after it would
+ * never start.
  */
 export async function collectFairly(jobs: readonly SourceJob[], budget: Budget): Promise<QueryResult[]> {
   const results: QueryResult[] = [];
   try {
     for (const [i, job] of jobs.entries()) {
       budget.shareLeft = Math.ceil(budget.postsLeft / (jobs.length - i));
+      budget.shareUsdLeft =
+        budget.maxCostUsd === undefined
+          ? undefined
+          : (budget.maxCostUsd - budget.spentUsd) / (jobs.length - i);
       results.push(await job(false));
     }
   } finally {
     budget.shareLeft = undefined;
+    budget.shareUsdLeft = undefined;
   }
   // (each held-open batch is committed here, even when nothing is left to add to it)
   for (const [i, first] of results.entries())

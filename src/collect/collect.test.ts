@@ -405,6 +405,23 @@ describe('collect (recent search)', () => {
     }
   });
 
+  it('shares --max-cost-usd among the sources too', async () => {
+    const ws = tempWorkspace();
+    try {
+      const result = await collect(ws.settings(em.url), new LocalLake(ws.lakeUri), {
+        queries: ['#AI', '#data'],
+        maxCostUsd: 4,
+      });
+      const [ai, data] = result.queries;
+      assert.ok(ai!.posts >= 30 && data!.posts >= 30, JSON.stringify(result.queries.map((q) => q.posts)));
+      assert.ok(ai!.spentUsd <= 2 + 1e-9, `${ai!.spentUsd}`);
+      assert.ok(result.spentUsd <= 4 + 1e-9, `${result.spentUsd}`);
+      assert.equal(result.stoppedBy, 'max-cost-usd');
+    } finally {
+      ws.remove();
+    }
+  });
+
   it('gives what the sources after it left to a source its share stopped, in the same run', async () => {
     const ws = tempWorkspace();
     try {

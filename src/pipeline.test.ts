@@ -335,6 +335,22 @@ describe('pipeline end to end: emulator → local lake → DuckDB warehouse', ()
       const result = await finish(child);
       assert.equal(result.code, 2);
       assert.match(result.err, /TWEETPIPE_LAKE: unsupported scheme/);
+      // A lake whose folder cannot be one (a file in its path): the setting, not "unexpected error".
+      writeFileSync(path.join(ws.dir, 'data'), 'a file');
+      for (const command of [['collect', '--query', 'x'], ['process'], ['status']]) {
+        const inFile = await finish(
+          spawn(process.execPath, [BIN, ...command], {
+            cwd: ws.dir,
+            env: { ...process.env, TWEETPIPE_LAKE: 'file://./data/lake', X_BEARER_TOKEN: 'x' },
+            stdio: ['ignore', 'pipe', 'pipe'],
+          }),
+        );
+        assert.equal(inFile.code, 2, `${command.join(' ')}: ${inFile.err}`);
+        assert.match(
+          inFile.err,
+          /TWEETPIPE_LAKE: file:.* cannot be used: a part of its path is a file, not a folder/,
+        );
+      }
       // Flags too, before any request; the emulator's address when it cannot listen there.
       const taken = createServer();
       await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));

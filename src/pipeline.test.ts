@@ -335,6 +335,24 @@ describe('pipeline end to end: emulator → local lake → DuckDB warehouse', ()
       const result = await finish(child);
       assert.equal(result.code, 2);
       assert.match(result.err, /TWEETPIPE_LAKE: unsupported scheme/);
+      // A warehouse that cannot be opened stops a run before it collects anything.
+      const noWarehouse = await finish(
+        spawn(process.execPath, [BIN, 'run'], {
+          cwd: ws.dir,
+          env: {
+            ...process.env,
+            TWEETPIPE_WAREHOUSE: `duckdb://${BIN}/warehouse.duckdb`,
+            X_BEARER_TOKEN: '',
+          },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        }),
+      );
+      assert.equal(noWarehouse.code, 2, noWarehouse.err);
+      assert.match(
+        noWarehouse.err,
+        /TWEETPIPE_WAREHOUSE: cannot make the folder of .*: a part of its path is a file/,
+      );
+      assert.ok(!existsSync(path.join(ws.dir, 'data', 'lake', 'landing')), 'nothing collected');
       // A lake whose folder cannot be one (a file in its path): the setting, not "unexpected error".
       writeFileSync(path.join(ws.dir, 'data'), 'a file');
       for (const command of [['collect', '--query', 'x'], ['process'], ['status']]) {

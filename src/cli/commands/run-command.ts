@@ -14,6 +14,8 @@ export function registerRun(program: Command): void {
       .description('Collect, then process, then load; finishes whatever an earlier run left half done'),
   ).action(async (flags: CollectFlags, cmd: Command) => {
     const ctx = await stageContext(cmd.optsWithGlobals());
+    // The warehouse first: a run that could not load should stop before it pays X for posts.
+    await (await openWarehouse(ctx.settings.warehouse, ctx.settings.warehouseOptions)).close();
     await runCollect(ctx, flags);
     await runProcess(ctx);
     await runLoad(ctx);

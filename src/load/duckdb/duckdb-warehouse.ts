@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { FatalError } from '../../core/errors.js';
+import { ConfigError, FatalError } from '../../core/errors.js';
 import { sleep } from '../../core/sleep.js';
 import { quoteString as lit } from '../../core/sql-quote.js';
 import type { ProcessedManifest } from '../../process/processed-manifest.js';
@@ -63,7 +63,17 @@ export class DuckDBWarehouse implements Warehouse {
 
   static async open(uri: string, options: DuckDBWarehouseOptions = {}): Promise<DuckDBWarehouse> {
     const file = uri.slice('duckdb://'.length);
-    if (!options.readOnly) mkdirSync(path.dirname(file), { recursive: true });
+    if (!options.readOnly) {
+      try {
+        mkdirSync(path.dirname(file), { recursive: true });
+      } catch (error) {
+        const { code } = error as NodeJS.ErrnoException;
+        throw new ConfigError(
+          'TWEETPIPE_WAREHOUSE',
+          `cannot make the folder of ${file}: ${code === 'EEXIST' || code === 'ENOTDIR' ? 'a part of its path is a file' : (error as Error).message}`,
+        );
+      }
+    }
     let instance: DuckDBInstance | undefined;
     try {
       // Each batch's commit is durable in the write-ahead log; checkpointing (rewriting tables and

@@ -33,17 +33,18 @@ export async function collectFairly(jobs: readonly SourceJob[], budget: Budget):
   return results;
 }
 
-/** One source's result over both passes. */
+/** One source's result over both passes (as one pass would give it: no `heldOpen`). */
 function mergeResults(first: QueryResult, second: QueryResult): QueryResult {
-  return {
-    ...first,
+  const { heldOpen: _held, skipped, ...rest } = first;
+  const merged: QueryResult = {
+    ...rest,
     batchId: second.batchId ?? first.batchId,
     batches: [...first.batches, ...second.batches],
     posts: first.posts + second.posts,
     pages: first.pages + second.pages,
     partialErrors: first.partialErrors + second.partialErrors,
     spentUsd: first.spentUsd + second.spentUsd,
-    skipped: first.pages + second.pages > 0 ? undefined : first.skipped,
-    heldOpen: false,
   };
+  const stillSkipped = merged.pages === 0 ? (second.skipped ?? skipped) : undefined;
+  return stillSkipped ? { ...merged, skipped: stillSkipped } : merged;
 }

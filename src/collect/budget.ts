@@ -26,14 +26,9 @@ export class Budget {
   usersRead = 0;
   /** Set when a limit stopped collection: says which. */
   stoppedBy: 'max-posts' | 'max-cost-usd' | null = null;
-  /**
-   * Posts and dollars the source being collected may still take, its share of what the run has
-   * left (undefined: no share, it may take all that is left); `shareReached` says when that share,
-   * not a limit of the run, ended its pagination.
-   */
-  shareLeft: number | undefined;
-  shareUsdLeft: number | undefined;
-  shareReached = false;
+  /** Posts and dollars the source being collected may still take (`shareAmong`; undefined: all that is left). */
+  #shareLeft: number | undefined;
+  #shareUsdLeft: number | undefined;
   readonly #seen = new Map<string, Set<string>>();
   /** Worst extra reads per matched post seen so far (referenced posts, users). */
   #refsPerPost = 1;
@@ -53,19 +48,33 @@ export class Budget {
   }
 
   /**
-   * How many results to ask for next, between `min` and `max`; 0 when a limit is reached
-   * (then `stoppedBy` names it).
+   * Lets the next source take only its share of what the run has left: that divided among
+   * `sources` (it and the ones after it). One with fewer new posts leaves the rest to those after.
+   */
+  shareAmong(sources: number): void {
+    this.#shareLeft = Math.ceil(this.postsLeft / sources);
+    this.#shareUsdLeft =
+      this.maxCostUsd === undefined ? undefined : (this.maxCostUsd - this.spentUsd) / sources;
+  }
+
+  /** Sources may take all that is left again. */
+  endShares(): void {
+    this.#shareLeft = undefined;
+    this.#shareUsdLeft = undefined;
+  }
+
+  /**
+   * How many results to ask for next, between `min` and `max`; 0 when a limit is reached (then
+   * `stoppedBy` names it) or the source's share is used up (then `stoppedBy` stays null: once a
+   * limit of the run is reached, every later call is stopped by it).
    */
   pageSize(min: number, max: number): number {
     if (this.postsLeft <= 0) {
       this.stoppedBy = 'max-posts';
       return 0;
     }
-    const left = Math.min(this.postsLeft, this.shareLeft ?? Number.POSITIVE_INFINITY);
-    if (left <= 0) {
-      this.shareReached = true;
-      return 0;
-    }
+    const left = Math.min(this.postsLeft, this.#shareLeft ?? Number.POSITIVE_INFINITY);
+    if (left <= 0) return 0;
     // (X takes no fewer than `min`: a run with fewer posts left than that asks for `min`)
     const wanted = Math.max(min, Math.min(max, left));
     if (this.maxCostUsd === undefined) return wanted;
@@ -75,11 +84,8 @@ export class Budget {
       this.stoppedBy = 'max-cost-usd';
       return 0;
     }
-    const inShare = this.shareUsdLeft === undefined ? inRun : affordable(this.shareUsdLeft);
-    if (inShare < min) {
-      this.shareReached = true;
-      return 0;
-    }
+    const inShare = this.#shareUsdLeft === undefined ? inRun : affordable(this.#shareUsdLeft);
+    if (inShare < min) return 0;
     return Math.min(wanted, inRun, inShare);
   }
 
@@ -126,18 +132,18 @@ export class Budget {
     }
     const usd = newPosts * this.prices.postRead + newUsers * this.prices.userRead;
     this.spentUsd += usd;
-    if (this.shareUsdLeft !== undefined) this.shareUsdLeft -= usd;
+    if (this.#shareUsdLeft !== undefined) this.#shareUsdLeft -= usd;
     this.postsRead += newPosts;
     this.usersRead += newUsers;
     this.postsLeft -= data.length;
-    if (this.shareLeft !== undefined) this.shareLeft -= data.length;
+    if (this.#shareLeft !== undefined) this.#shareLeft -= data.length;
     return { usd, posts: newPosts, users: newUsers };
   }
 
   /** Counts a single user look-up (`/2/users/by/username/…`). */
   chargeUser(): void {
     this.spentUsd += this.prices.userRead;
-    if (this.shareUsdLeft !== undefined) this.shareUsdLeft -= this.prices.userRead;
+    if (this.#shareUsdLeft !== undefined) this.#shareUsdLeft -= this.prices.userRead;
     this.usersRead++;
   }
 }

@@ -16,16 +16,11 @@ export async function collectFairly(jobs: readonly SourceJob[], budget: Budget):
   const results: QueryResult[] = [];
   try {
     for (const [i, job] of jobs.entries()) {
-      budget.shareLeft = Math.ceil(budget.postsLeft / (jobs.length - i));
-      budget.shareUsdLeft =
-        budget.maxCostUsd === undefined
-          ? undefined
-          : (budget.maxCostUsd - budget.spentUsd) / (jobs.length - i);
+      budget.shareAmong(jobs.length - i);
       results.push(await job(false));
     }
   } finally {
-    budget.shareLeft = undefined;
-    budget.shareUsdLeft = undefined;
+    budget.endShares();
   }
   // (each held-open batch is committed here, even when nothing is left to add to it)
   for (const [i, first] of results.entries())

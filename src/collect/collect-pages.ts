@@ -32,7 +32,7 @@ export interface QueryResult {
   spentUsd: number;
   /** Why nothing was fetched, when nothing was (`complete`: a finished look-up). */
   skipped?: 'complete' | 'budget';
-  /** Its share of the run's posts ended the pagination in an open batch (`CollectPagesOptions.shared`). */
+  /** Its share of the run's posts ended the pagination in an open batch (`CollectPagesOptions.pass`). */
   heldOpen?: boolean;
 }
 
@@ -40,13 +40,12 @@ export interface CollectPagesOptions {
   /** Posts per landing batch before a long pagination goes on in a new batch. */
   maxBatchPosts?: number;
   /**
-   * The run's first pass over its sources (`collectFairly`): when the budget's share for this
+   * Which pass of `collectFairly` this is. `shared`, the first: when the budget's share for this
    * source, not a limit of the run, ends the pagination, the batch stays open (saved in the
-   * checkpoint, as after a crash) for the second pass to go on with or commit.
+   * checkpoint, as after a crash) for the second pass to go on with or commit. `again`, the
+   * second: the open batch the first left is no interrupted run.
    */
-  shared?: boolean;
-  /** The second pass of the same run: the open batch left by the first is no interrupted run. */
-  again?: boolean;
+  pass?: 'shared' | 'again';
 }
 
 /**
@@ -89,7 +88,7 @@ async function collectLeased(
     settle(cp, src, interrupted);
     await saveCheckpoint(lake, cp);
   }
-  const resumed = cp.open !== null && !options.again;
+  const resumed = cp.open !== null && options.pass !== 'again';
   const result: QueryResult = {
     query: src.label,
     source: src.source,
@@ -101,13 +100,13 @@ async function collectLeased(
     partialErrors: 0,
     spentUsd: 0,
   };
-  if (cp.open && !options.again) {
+  if (cp.open && options.pass !== 'again') {
     progress.info(
       `${src.label}: resuming batch ${cp.open.batch_id} after ${plural(cp.open.pages, 'landed page')}`,
     );
   } else if (cp.complete && !src.incremental) {
     return { ...result, skipped: 'complete' };
-  } else if (cp.resume && !options.again) {
+  } else if (cp.resume && options.pass !== 'again') {
     progress.info(`${src.label}: going on with the pagination the last run left unfinished`);
   }
   for (;;) {
@@ -126,7 +125,7 @@ async function collectLeased(
       lease,
     );
     lease.assertHeld();
-    if (ended === 'share' && options.shared) {
+    if (ended === 'share' && options.pass === 'shared') {
       // (counted when the second pass commits the batch)
       result.heldOpen = true;
       return result;
@@ -211,10 +210,9 @@ async function landPages(
   const where = batchWhere(src, open);
   while (!open.done) {
     if (open.posts >= maxBatchPosts) return 'full';
-    budget.shareReached = false;
     const size = budget.pageSize(src.minResults, src.maxResults);
     if (size === 0) {
-      if (budget.shareReached) return 'share';
+      if (budget.stoppedBy === null) return 'share'; // (no limit of the run: this source's share of it)
       open.done = true;
       break;
     }

@@ -95,7 +95,7 @@ export async function collect(
   );
   const paging = { maxBatchPosts: options.maxBatchPosts ?? settings.batchPosts };
   const pages = (src: PageSource) => (again: boolean) =>
-    collectPages(lake, client, src, budget, progress, { ...paging, shared: !again, again });
+    collectPages(lake, client, src, budget, progress, { ...paging, pass: again ? 'again' : 'shared' });
   const jobs: SourceJob[] = queries.map((query) => pages(searchSource(query, archive, window)));
   for (const user of users) {
     let resolved: Awaited<ReturnType<typeof resolveUser>> | undefined;

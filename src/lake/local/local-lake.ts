@@ -3,6 +3,7 @@ import { copyFile, link, mkdir, open, readdir, readFile, rename, rm, stat } from
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, FatalError } from '../../core/errors.js';
+import { folderProblem } from '../../core/folder-problem.js';
 import type { Lake, LakeObject, LakeOptions, LocalCopy } from '../lake.js';
 
 const TMP_DIR = '_tmp';
@@ -168,16 +169,6 @@ export class LocalLake implements Lake {
   }
 }
 
-/** Why a folder cannot hold the lake, by error code (anything else, ENOENT included, is passed on). */
-const FOLDER_PROBLEMS: Record<string, string> = {
-  ENOTDIR: 'a part of its path is a file, not a folder',
-  EISDIR: 'a folder is where a file of the lake should be',
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  EROFS: 'the file system is read-only',
-  ELOOP: 'too many symbolic links',
-  ENAMETOOLONG: 'a path is too long for the file system',
-};
 const DISK_PROBLEMS: Record<string, string> = {
   ENOSPC: 'no space left on the device',
   EDQUOT: 'the disk quota is exceeded',
@@ -187,8 +178,8 @@ const DISK_PROBLEMS: Record<string, string> = {
 function folderError(uri: string, error: unknown): unknown {
   const { code, syscall, path: at } = error as NodeJS.ErrnoException;
   const where = `${code}${syscall ? ` on ${syscall}` : ''}${at ? ` ${at}` : ''}`;
-  if (code && FOLDER_PROBLEMS[code])
-    return new ConfigError('TWEETPIPE_LAKE', `${uri} cannot be used: ${FOLDER_PROBLEMS[code]} (${where})`);
+  const problem = folderProblem(error, 'the lake');
+  if (problem) return new ConfigError('TWEETPIPE_LAKE', `${uri} cannot be used: ${problem} (${where})`);
   if (code && DISK_PROBLEMS[code])
     return new FatalError(
       `the lake ${uri} cannot be written: ${DISK_PROBLEMS[code]} (${where}); writes are atomic, so run again once there is room`,

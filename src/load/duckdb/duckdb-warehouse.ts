@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { ConfigError, FatalError } from '../../core/errors.js';
+import { folderProblem } from '../../core/folder-problem.js';
 import { sleep } from '../../core/sleep.js';
 import { quoteString as lit } from '../../core/sql-quote.js';
 import type { ProcessedManifest } from '../../process/processed-manifest.js';
@@ -67,10 +68,9 @@ export class DuckDBWarehouse implements Warehouse {
       try {
         mkdirSync(path.dirname(file), { recursive: true });
       } catch (error) {
-        const { code } = error as NodeJS.ErrnoException;
         throw new ConfigError(
           'TWEETPIPE_WAREHOUSE',
-          `cannot make the folder of ${file}: ${code === 'EEXIST' || code === 'ENOTDIR' ? 'a part of its path is a file' : (error as Error).message}`,
+          `cannot make the folder of ${file}: ${folderProblem(error, 'the warehouse') ?? (error as Error).message}`,
         );
       }
     }
